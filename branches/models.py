@@ -1,0 +1,145 @@
+"""The organisation tree, branch committees and reviewers."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
+
+
+class Level(models.TextChoices):
+    SUPERIOR_COMMITTEE = "superior_committee", _("上级党委")
+    PRIMARY_COMMITTEE = "primary_committee", _("基层党委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+    PARTY_GROUP = "party_group", _("党小组")
+
+
+class Domain(models.TextChoices):
+    RURAL = "rural", _("农村")
+    COMMUNITY = "community", _("社区")
+    GOVERNMENT = "government", _("机关")
+    PUBLIC_INSTITUTION = "public_institution", _("事业单位")
+    STATE_ENTERPRISE = "state_enterprise", _("国有企业")
+    UNIVERSITY = "university", _("高校")
+    RESEARCH = "research", _("科研院所")
+    PRIVATE_ENTERPRISE = "private_enterprise", _("非公有制企业")
+    SOCIAL_ORGANISATION = "social_organisation", _("社会组织")
+
+
+class Form(models.TextChoices):
+    SINGLE = "single", _("单独组建")
+    JOINT = "joint", _("联合组建")
+    FUNCTIONAL = "functional", _("功能型")
+    TEMPORARY = "temporary", _("临时")
+
+
+class Organisation(MP_Node):
+    """One node of the tree: a committee, general branch, branch or party group."""
+
+    name = models.CharField(_("名称"), max_length=120)
+    code = models.CharField(_("组织代码"), max_length=40, unique=True)
+    level = models.CharField(_("层级"), max_length=24, choices=Level.choices)
+    domain = models.CharField(_("领域类型"), max_length=24, choices=Domain.choices)
+    form = models.CharField(_("组建形式"), max_length=16, choices=Form.choices, default=Form.SINGLE)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        indexes = [models.Index(fields=["level", "path"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("branches:detail", args=[self.pk])
+
+    @property
+    def is_branch(self) -> bool:
+        return self.level == Level.BRANCH
+
+    @property
+    def is_party_group(self) -> bool:
+        return self.level == Level.PARTY_GROUP
+
+
+class CommitteeTerm(models.Model):
+    """One elected term of a branch committee (支部委员会); the newest is the current one."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="committee_terms", verbose_name=_("党组织")
+    )
+    elected_on = models.DateField(_("选举日期"))
+    term_ends_on = models.DateField(_("任期届满日期"))
+    is_current = models.BooleanField(_("现任"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("支部委员会届次")
+        verbose_name_plural = _("支部委员会届次")
+        ordering = ["-elected_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"], condition=models.Q(is_current=True), name="one_current_term_per_organisation"
+            ),
+            models.CheckConstraint(condition=models.Q(term_ends_on__gt=models.F("elected_on")), name="term_ends_after_election"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.elected_on:%Y}"
+
+
+class Post(models.TextChoices):
+    SECRETARY = "secretary", _("书记")
+    DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+    ORGANISATION_OFFICER = "organisation_officer", _("组织委员")
+    PUBLICITY_OFFICER = "publicity_officer", _("宣传委员")
+    DISCIPLINE_OFFICER = "discipline_officer", _("纪检委员")
+    YOUTH_OFFICER = "youth_officer", _("青年委员")
+    UNITED_FRONT_OFFICER = "united_front_officer", _("统战委员")
+    COMMITTEE_MEMBER = "committee_member", _("委员")
+
+
+class CommitteePost(models.Model):
+    """A member holding a post in a committee term; holders of the current term manage the branch."""
+
+    term = models.ForeignKey(CommitteeTerm, on_delete=models.CASCADE, related_name="posts", verbose_name=_("届次"))
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="committee_posts", verbose_name=_("党员")
+    )
+    post = models.CharField(_("职务"), max_length=24, choices=Post.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("支委职务")
+        verbose_name_plural = _("支委职务")
+        constraints = [models.UniqueConstraint(fields=["term", "member"], name="one_post_per_member_per_term")]
+
+    def __str__(self) -> str:
+        return f"{self.get_post_display()} {self.member}"
+
+
+class ReviewerAppointment(models.Model):
+    """A user appointed to read an organisation's whole subtree (上级党委 staff)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_appointments", verbose_name=_("用户")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="reviewers", verbose_name=_("党组织")
+    )
+    appointed_on = models.DateField(_("任命日期"))
+    ends_on = models.DateField(_("截止日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审阅人任命")
+        verbose_name_plural = _("审阅人任命")
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_appointment_per_user_org")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"

@@ -1,0 +1,66 @@
+"""Organisation rules from 《中国共产党支部工作条例（试行）》, as pure functions of plain values."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+#: Domains whose branches serve five-year terms (村 and 社区); all others serve three.
+FIVE_YEAR_TERM_DOMAINS = frozenset({"rural", "community"})
+MIN_FULL_MEMBERS_TO_FORM = 3
+MAX_BRANCH_MEMBERS = 50
+COMMITTEE_THRESHOLD = 7
+COMMITTEE_MIN, COMMITTEE_USUAL_MAX, COMMITTEE_MAX = 3, 5, 7
+TERM_DUE_SOON_DAYS = 90
+
+
+def term_years(domain: str) -> int:
+    """换届: 5 years for 村 and 社区 branches, 3 years for other branches."""
+    return 5 if domain in FIVE_YEAR_TERM_DOMAINS else 3
+
+
+def term_ends_on(domain: str, elected_on: date) -> date:
+    """The day a committee's term ends: the election day plus the term for the branch's domain."""
+    years = term_years(domain)
+    try:
+        return elected_on.replace(year=elected_on.year + years)
+    except ValueError:  # 29 February
+        return elected_on.replace(year=elected_on.year + years, day=28)
+
+
+def term_state(ends_on: date | None, today: date) -> str:
+    """换届 warning: 'overdue' after the end, 'due_soon' within 90 days of it, else 'ok'."""
+    if ends_on is None:
+        return "none"
+    if today > ends_on:
+        return "overdue"
+    if (ends_on - today).days <= TERM_DUE_SOON_DAYS:
+        return "due_soon"
+    return "ok"
+
+
+@dataclass(frozen=True)
+class StructureProblem:
+    code: str
+    message: str
+
+
+def structure_problems(*, full_members: int, members: int, committee_size: int, is_joint: bool) -> list[StructureProblem]:
+    """Check a branch's structure against the rules on forming a branch, branch size and the committee.
+
+    - Forming a branch: at least 3 正式党员 (a 联合党支部 is the answer when fewer).
+    - Branch size: normally at most 50 党员.
+    - Committee: 7 or more 正式党员 need a 支委会 of 3 to 5 members, at most 7.
+    """
+    problems = []
+    if full_members < MIN_FULL_MEMBERS_TO_FORM and not is_joint:
+        problems.append(StructureProblem("too_few", str(_("正式党员不足3名，应与邻近单位组建联合党支部。"))))
+    if members > MAX_BRANCH_MEMBERS:
+        problems.append(StructureProblem("too_many", str(_("党员超过50名，应考虑分设支部或划分党小组。"))))
+    if full_members >= COMMITTEE_THRESHOLD and committee_size == 0:
+        problems.append(StructureProblem("no_committee", str(_("正式党员7名以上，应成立支部委员会。"))))
+    elif full_members >= COMMITTEE_THRESHOLD and committee_size < COMMITTEE_MIN:
+        problems.append(StructureProblem("committee_small", str(_("支部委员会应由3至5人组成。"))))
+    if committee_size > COMMITTEE_MAX:
+        problems.append(StructureProblem("committee_large", str(_("支部委员会一般不超过7人。"))))
+    return problems

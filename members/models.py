@@ -1,0 +1,131 @@
+"""Party members and the log of who read an ID number."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("小学及以下")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中/中专")
+    COLLEGE = "college", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    MASTER = "master", _("硕士研究生")
+    DOCTOR = "doctor", _("博士研究生")
+
+
+class Status(models.TextChoices):
+    APPLICANT = "applicant", _("入党申请人")
+    ACTIVIST = "activist", _("入党积极分子")
+    CANDIDATE = "candidate", _("发展对象")
+    PROBATIONARY = "probationary", _("预备党员")
+    FULL = "full", _("正式党员")
+    LEFT = "left", _("出党")
+    SUSPENDED = "suspended", _("停止党籍")
+
+
+#: Statuses of people who are Party members (they attend branch meetings).
+MEMBER_STATUSES = (Status.PROBATIONARY, Status.FULL)
+#: Statuses of people with a vote (预备党员 have none).
+VOTING_STATUSES = (Status.FULL,)
+
+
+class ActiveMemberManager(models.Manager):
+    """Members not deleted; deleted ones stay in `Member.all_objects` and can be restored."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(is_deleted=False)
+
+
+class Member(models.Model):
+    """One person's record: from 入党申请人 to 正式党员."""
+
+    name = models.CharField(_("姓名"), max_length=40)
+    gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("出生日期"))
+    id_number_encrypted = models.TextField(_("身份证号（加密）"), editable=False)
+    id_number_index = models.CharField(_("身份证号索引"), max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    education = models.CharField(_("学历"), max_length=16, choices=Education.choices, blank=True)
+    work_unit = models.CharField(_("工作单位"), max_length=120, blank=True)
+    position = models.CharField(_("职务"), max_length=60, blank=True)
+    organisation = models.ForeignKey(
+        "branches.Organisation", on_delete=models.PROTECT, related_name="members", verbose_name=_("所在党支部")
+    )
+    party_group = models.ForeignKey(
+        "branches.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="group_members",
+        verbose_name=_("党小组"),
+    )
+    status = models.CharField(_("政治面貌"), max_length=16, choices=Status.choices, default=Status.APPLICANT)
+    applied_on = models.DateField(_("递交入党申请日期"), null=True, blank=True)
+    joined_on = models.DateField(_("入党日期"), null=True, blank=True)
+    confirmed_on = models.DateField(_("转正日期"), null=True, blank=True)
+    is_mobile = models.BooleanField(_("流动党员"), default=False)
+    photo = models.ImageField(_("照片"), upload_to="members/photos/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name=_("登录账号"),
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    is_deleted = models.BooleanField(_("已删除"), default=False, editable=False)
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["id_number_index", "updated_at"])
+
+    objects = ActiveMemberManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
+        ordering = ["organisation_id", "name", "pk"]
+        base_manager_name = "all_objects"
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["name"]),
+            models.Index(fields=["phone"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:detail", args=[self.pk])
+
+
+class IdNumberAccess(models.Model):
+    """One use of the "show ID number" action: who, whose, when, from where."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="id_accesses", verbose_name=_("党员"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("查看人"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    purpose = models.CharField(_("用途"), max_length=40, default="show")
+
+    class Meta:
+        verbose_name = _("身份证号查看记录")
+        verbose_name_plural = _("身份证号查看记录")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.member} {self.at:%Y-%m-%d %H:%M}"

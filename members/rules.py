@@ -1,0 +1,54 @@
+"""Member rules as pure functions: the ID number standard and the age to apply."""
+
+from datetime import date
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+MIN_APPLICATION_AGE = 18
+
+
+def id_check_char(first17: str) -> str:
+    """GB 11643-1999: the check character of the first 17 digits (ISO 7064 MOD 11-2)."""
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def id_number_normalise(value: str) -> str:
+    """Strip spaces and upper-case a trailing x."""
+    return (value or "").strip().replace(" ", "").upper()
+
+
+def id_number_valid(value: str) -> bool:
+    """GB 11643: 18 characters, 17 digits, a valid birth date and the right check character (may be X)."""
+    value = id_number_normalise(value)
+    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        return False
+    if id_birth_date(value) is None:
+        return False
+    return id_check_char(value[:17]) == value[17]
+
+
+def id_birth_date(value: str) -> date | None:
+    """The birth date written in characters 7–14 of an ID number, or None when it is not a date."""
+    try:
+        return date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+
+
+def id_number_mask(value: str) -> str:
+    """Mask an ID number as 5201**********123X: the first 4 and the last 4 characters stay."""
+    value = id_number_normalise(value)
+    if len(value) < 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Full years of age on a day."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def old_enough_to_apply(birth_date: date, applied_on: date) -> bool:
+    """Party Constitution: an applicant is 18 or older on the application date."""
+    return age_on(birth_date, applied_on) >= MIN_APPLICATION_AGE

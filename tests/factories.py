@@ -1,0 +1,84 @@
+"""factory_boy factories and tree helpers shared by the tests."""
+
+import itertools
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+
+from branches import rules as branch_rules
+from branches.models import CommitteePost, CommitteeTerm, Domain, Level, Organisation, Post, ReviewerAppointment
+from members import crypto
+from members.models import Member, Status
+from members.rules import id_check_char, id_number_mask
+
+_codes = itertools.count(1)
+_ids = itertools.count(1)
+
+
+def make_id_number(birth: date = date(1985, 6, 15), region: str = "520102", seq: int | None = None) -> str:
+    """A synthetic ID number with a valid GB 11643 check character."""
+    seq = next(_ids) % 1000 if seq is None else seq
+    first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
+    return first17 + id_check_char(first17)
+
+
+def make_org(parent: Organisation | None = None, *, level: str = Level.BRANCH, domain: str = Domain.STATE_ENTERPRISE,
+             name: str | None = None, code: str | None = None, **extra) -> Organisation:
+    """Add an organisation under `parent` (or as a root)."""
+    n = next(_codes)
+    fields = {"name": name or f"测试组织{n}", "code": code or f"T{n:05d}", "level": level, "domain": domain, **extra}
+    if parent is None:
+        return Organisation.add_root(**fields)
+    parent.refresh_from_db()
+    return parent.add_child(**fields)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pass-2026")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    class Params:
+        id_number = factory.LazyFunction(make_id_number)
+
+    name = factory.Sequence(lambda n: f"党员{n}")
+    gender = "male"
+    birth_date = date(1985, 6, 15)
+    status = Status.FULL
+    applied_on = date(2005, 3, 1)
+    joined_on = date(2006, 7, 1)
+    confirmed_on = date(2007, 7, 1)
+    organisation = factory.LazyFunction(lambda: make_org(make_org(level=Level.PRIMARY_COMMITTEE)))
+    id_number_encrypted = factory.LazyAttribute(lambda o: crypto.encrypt(o.id_number))
+    id_number_index = factory.LazyAttribute(lambda o: crypto.blind_index(o.id_number))
+    id_number_masked = factory.LazyAttribute(lambda o: id_number_mask(o.id_number))
+
+
+def make_committee(organisation: Organisation, holders: list[tuple[Member, str]],
+                   elected_on: date = date(2025, 1, 10)) -> CommitteeTerm:
+    """Elect a current committee term for `organisation` with the given (member, post) pairs."""
+    CommitteeTerm.objects.filter(organisation=organisation, is_current=True).update(is_current=False)
+    term = CommitteeTerm.objects.create(
+        organisation=organisation,
+        elected_on=elected_on,
+        term_ends_on=branch_rules.term_ends_on(organisation.domain, elected_on),
+    )
+    for member, post in holders:
+        CommitteePost.objects.create(term=term, member=member, post=post)
+    return term
+
+
+def appoint_reviewer(user, organisation: Organisation) -> ReviewerAppointment:
+    return ReviewerAppointment.objects.create(user=user, organisation=organisation, appointed_on=date(2024, 1, 1))
+
+
+__all__ = ["MemberFactory", "Post", "UserFactory", "appoint_reviewer", "make_committee", "make_id_number", "make_org"]
