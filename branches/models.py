@@ -46,8 +46,6 @@ class Organisation(MP_Node):
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     history = HistoricalRecords()
 
-    node_order_by = ["code"]
-
     class Meta:
         verbose_name = _("党组织")
         verbose_name_plural = _("党组织")
@@ -87,7 +85,9 @@ class CommitteeTerm(models.Model):
             models.UniqueConstraint(
                 fields=["organisation"], condition=models.Q(is_current=True), name="one_current_term_per_organisation"
             ),
-            models.CheckConstraint(condition=models.Q(term_ends_on__gt=models.F("elected_on")), name="term_ends_after_election"),
+            models.CheckConstraint(
+                condition=models.Q(term_ends_on__gt=models.F("elected_on")), name="term_ends_after_election"
+            ),
         ]
 
     def __str__(self) -> str:

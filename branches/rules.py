@@ -45,7 +45,9 @@ class StructureProblem:
     message: str
 
 
-def structure_problems(*, full_members: int, members: int, committee_size: int, is_joint: bool) -> list[StructureProblem]:
+def structure_problems(
+    *, full_members: int, members: int, committee_size: int, is_joint: bool
+) -> list[StructureProblem]:
     """Check a branch's structure against the rules on forming a branch, branch size and the committee.
 
     - Forming a branch: at least 3 正式党员 (a 联合党支部 is the answer when fewer).

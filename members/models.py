@@ -93,7 +93,7 @@ class Member(models.Model):
     history = HistoricalRecords(excluded_fields=["id_number_index", "updated_at"])
 
     objects = ActiveMemberManager()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012 - simple_history's descriptor is not a field
 
     class Meta:
         verbose_name = _("党员")

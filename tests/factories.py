@@ -29,9 +29,9 @@ def make_org(parent: Organisation | None = None, *, level: str = Level.BRANCH, d
     n = next(_codes)
     fields = {"name": name or f"测试组织{n}", "code": code or f"T{n:05d}", "level": level, "domain": domain, **extra}
     if parent is None:
-        return Organisation.add_root(**fields)
+        return Organisation.objects.add_root(fields)
     parent.refresh_from_db()
-    return parent.add_child(**fields)
+    return Organisation.objects.add_child(parent, fields)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
