@@ -1,0 +1,139 @@
+"""Every write to a member record."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.errors import DomainError
+from branches.models import Level, Organisation
+
+from . import crypto, rules
+from .models import Member
+
+#: Fields a form may set directly on a member; the ID number goes through `id_number`.
+EDITABLE_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "phone",
+    "email",
+    "education",
+    "work_unit",
+    "position",
+    "organisation",
+    "party_group",
+    "status",
+    "applied_on",
+    "joined_on",
+    "confirmed_on",
+    "is_mobile",
+)
+
+
+def id_number_store(member: Member, id_number: str) -> None:
+    """Set the encrypted value, blind index and mask of a member's ID number (not saved)."""
+    value = rules.id_number_normalise(id_number)
+    member.id_number_encrypted = crypto.encrypt(value)
+    member.id_number_index = crypto.blind_index(value)
+    member.id_number_masked = rules.id_number_mask(value)
+
+
+def id_number_taken(id_number: str, *, exclude_pk: int | None = None) -> bool:
+    """Whether another record (deleted ones included) already has this ID number."""
+    index = crypto.blind_index(rules.id_number_normalise(id_number))
+    return Member.all_objects.filter(id_number_index=index).exclude(pk=exclude_pk).exists()
+
+
+def member_check(*, data: dict, id_number: str | None, exclude_pk: int | None = None) -> dict[str, str]:
+    """Return the rule problems of a member's data as {field: Chinese message}; empty when valid."""
+    problems: dict[str, str] = {}
+    today = timezone.localdate()
+    if id_number is not None:
+        if not rules.id_number_valid(id_number):
+            problems["id_number"] = _("身份证号码无效：请核对18位号码及最后一位校验码。")
+        elif id_number_taken(id_number, exclude_pk=exclude_pk):
+            problems["id_number"] = _("该身份证号码已登记在其他党员档案中。")
+        elif data.get("birth_date") and rules.id_birth_date(rules.id_number_normalise(id_number)) != data["birth_date"]:
+            problems["birth_date"] = _("出生日期与身份证号码不一致。")
+    for field in ("birth_date", "applied_on", "joined_on", "confirmed_on"):
+        value: date | None = data.get(field)
+        if value and value > today:
+            problems[field] = _("日期不能晚于今天。")
+    applied, joined, confirmed = data.get("applied_on"), data.get("joined_on"), data.get("confirmed_on")
+    if applied and joined and joined < applied and "joined_on" not in problems:
+        problems["joined_on"] = _("入党日期不能早于递交入党申请日期。")
+    if joined and confirmed and confirmed < joined and "confirmed_on" not in problems:
+        problems["confirmed_on"] = _("转正日期不能早于入党日期。")
+    birth = data.get("birth_date")
+    if birth and applied and "applied_on" not in problems and not rules.old_enough_to_apply(birth, applied):
+        problems["applied_on"] = _("递交入党申请时应年满18周岁。")
+    organisation: Organisation | None = data.get("organisation")
+    if organisation is not None and organisation.level != Level.BRANCH:
+        problems["organisation"] = _("党员应编入党支部。")
+    group: Organisation | None = data.get("party_group")
+    if (
+        group is not None
+        and organisation is not None
+        and (group.level != Level.PARTY_GROUP or not group.path.startswith(organisation.path))
+    ):
+        problems["party_group"] = _("党小组应属于所在党支部。")
+    return problems
+
+
+def _raise_first(problems: dict[str, str]) -> None:
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise DomainError(message, field=field)
+
+
+@transaction.atomic
+def member_create(*, data: dict, id_number: str) -> Member:
+    """Create a member record after checking the rules."""
+    _raise_first(member_check(data=data, id_number=id_number))
+    member = Member(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    id_number_store(member, id_number)
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:
+        raise DomainError(_("该身份证号码已登记在其他党员档案中。"), field="id_number") from exc
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, data: dict, version: int, id_number: str | None = None) -> Member:
+    """Save changes unless someone else saved the record since `version` was read."""
+    _raise_first(member_check(data=data, id_number=id_number or None, exclude_pk=member.pk))
+    current = Member.objects.select_for_update().filter(pk=member.pk).values_list("version", flat=True).first()
+    if current is None:
+        raise DomainError(_("该党员档案已被删除。"))
+    if current != version:
+        raise DomainError(_("该档案已被他人修改，您的修改未保存。请刷新页面后重新填写。"))
+    for key, value in data.items():
+        if key in EDITABLE_FIELDS:
+            setattr(member, key, value)
+    if id_number:
+        id_number_store(member, id_number)
+    member.version = version + 1
+    member.save()
+    return member
+
+
+@transaction.atomic
+def member_delete(*, member: Member) -> None:
+    """Move a record to the recycle bin; `member_restore` brings it back."""
+    member.is_deleted = True
+    member.deleted_at = timezone.now()
+    member.version += 1
+    member.save(update_fields=["is_deleted", "deleted_at", "version", "updated_at"])
+
+
+@transaction.atomic
+def member_restore(*, member: Member) -> None:
+    member.is_deleted = False
+    member.deleted_at = None
+    member.version += 1
+    member.save(update_fields=["is_deleted", "deleted_at", "version", "updated_at"])
