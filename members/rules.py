@@ -1,6 +1,6 @@
 """Member rules as pure functions: the ID number standard and the age to apply."""
 
-from datetime import date
+from datetime import date, timedelta
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
@@ -52,3 +52,37 @@ def age_on(birth_date: date, day: date) -> int:
 def old_enough_to_apply(birth_date: date, applied_on: date) -> bool:
     """Party Constitution: an applicant is 18 or older on the application date."""
     return age_on(birth_date, applied_on) >= MIN_APPLICATION_AGE
+
+
+#: Age bands of the roster filter: key -> (youngest age, oldest age) inclusive; None is open-ended.
+AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
+    "under35": (None, 34),
+    "35to45": (35, 45),
+    "46to55": (46, 55),
+    "over55": (56, None),
+}
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (29 February falls back to 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_band_birth_range(band: str, today: date) -> tuple[date | None, date | None]:
+    """Birth dates (earliest, latest; inclusive) of people whose full age on `today` lies in an age band."""
+    youngest, oldest = AGE_BANDS[band]
+    latest = years_before(today, youngest) if youngest is not None else None
+    earliest = None
+    if oldest is not None:
+        # Born one day after the day `oldest + 1` years ago: still `oldest` years old today.
+        earliest = years_before(today, oldest + 1) + timedelta(days=1)
+    return earliest, latest
+
+
+def looks_like_id_number(value: str) -> bool:
+    """Whether a search text has the shape of an 18-character ID number (17 digits, then a digit or X)."""
+    value = id_number_normalise(value)
+    return len(value) == 18 and value[:17].isdigit() and (value[17].isdigit() or value[17] == "X")

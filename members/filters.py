@@ -1,0 +1,120 @@
+"""The roster's search box, filters and sorting (django-filter), shared by the roster page and its export."""
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django.utils.translation import gettext_lazy as _
+
+from branches.access import READ, Scope
+from branches.models import Level, Organisation
+
+from . import rules, selectors
+from .models import Education, Member, Status
+
+AGE_BAND_CHOICES = [
+    ("under35", _("35岁以下")),
+    ("35to45", _("35–45岁")),
+    ("46to55", _("46–55岁")),
+    ("over55", _("55岁以上")),
+]
+assert {key for key, _label in AGE_BAND_CHOICES} == set(rules.AGE_BANDS)
+
+YES_NO = [("yes", _("是")), ("no", _("否"))]
+
+#: The roster's default order: by place in the tree, then by name.
+DEFAULT_ORDER = ("organisation__path", "name", "pk")
+
+
+def _indented(top_depth: int):
+    """Label organisations with their names indented below the top of the user's scope, so choices read as a tree."""
+    return lambda organisation: "\u3000" * max(organisation.depth - top_depth, 0) + organisation.name
+
+
+class MemberFilter(django_filters.FilterSet):
+    """Search (name, exact ID number, phone), filters and sorting of the roster; values outside the choices
+    are reported at the field and ignored."""
+
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q", max_length=40)
+    status = django_filters.ChoiceFilter(label=_("政治面貌"), choices=Status.choices, empty_label=_("全部"))
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("所在组织"), queryset=None, method="filter_organisation", empty_label=_("全部")
+    )
+    education = django_filters.ChoiceFilter(label=_("学历"), choices=Education.choices, empty_label=_("全部"))
+    age = django_filters.ChoiceFilter(
+        label=_("年龄段"), choices=AGE_BAND_CHOICES, method="filter_age", empty_label=_("全部")
+    )
+    mobile = django_filters.ChoiceFilter(
+        label=_("流动党员"), choices=YES_NO, method="filter_mobile", empty_label=_("全部")
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("排序"),
+        empty_label=_("默认（按组织）"),
+        fields=(
+            ("name", "name"),
+            ("status", "status"),
+            ("organisation__path", "organisation"),
+            ("joined_on", "joined_on"),
+        ),
+        field_labels={
+            "name": _("姓名"),
+            "status": _("政治面貌"),
+            "organisation__path": _("所在党支部"),
+            "joined_on": _("入党日期"),
+        },
+    )
+
+    class Meta:
+        model = Member
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, scope: Scope, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.scope = scope
+        self.filters["organisation"].queryset = (
+            scope.organisations(READ).exclude(level=Level.PARTY_GROUP).order_by("path")
+            if scope.is_authenticated
+            else Organisation.objects.none()
+        )
+        helper = FormHelper()
+        helper.form_method = "get"
+        helper.disable_csrf = True
+        helper.form_class = "roster-filters"
+        helper.layout = Layout(
+            Row(
+                Column("q", css_class="col-12 col-md-6 col-lg-4"),
+                Column("status", css_class="col-6 col-md-3 col-lg-2"),
+                Column("organisation", css_class="col-6 col-md-3 col-lg-2"),
+                Column("education", css_class="col-6 col-md-3 col-lg-2"),
+                Column("age", css_class="col-6 col-md-3 col-lg-2"),
+                Column("mobile", css_class="col-6 col-md-3 col-lg-2"),
+                Column("ordering", css_class="col-6 col-md-3 col-lg-2"),
+                Column(
+                    Submit("", _("查询"), css_class="w-100"),
+                    css_class="col-12 col-md-3 col-lg-2 align-self-end mb-3",
+                ),
+            )
+        )
+        self.form.helper = helper
+        top_depth = min((len(p) // Organisation.steplen for p in scope.paths(READ)), default=1)
+        self.form.fields["organisation"].label_from_instance = _indented(1 if scope.is_admin else top_depth)
+        self.form.fields["q"].widget.attrs.update(
+            {"placeholder": _("姓名、身份证号或手机号"), "type": "search", "autocomplete": "off"}
+        )
+
+    def filter_queryset(self, queryset):
+        # Equal names or statuses must not shuffle between pages: end every order with the default one.
+        queryset = super().filter_queryset(queryset)
+        order = list(queryset.query.order_by)
+        return queryset.order_by(*order, *[f for f in DEFAULT_ORDER if f not in order])
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(selectors.member_search_q(value))
+
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(selectors.organisation_in_q(value))
+
+    def filter_age(self, queryset, name, value):
+        return queryset.filter(selectors.age_band_q(value))
+
+    def filter_mobile(self, queryset, name, value):
+        return queryset.filter(is_mobile=value == "yes")
