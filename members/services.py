@@ -1,15 +1,18 @@
 """Every write to a member record."""
 
+import uuid
 from datetime import date
 
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.errors import DomainError
-from branches.models import Level, Organisation
+from branches.models import CommitteePost, Level, Organisation
 
-from . import crypto, rules
+from . import crypto, photos, rules
 from .models import Member
 
 #: Fields a form may set directly on a member; the ID number goes through `id_number`.
@@ -47,10 +50,18 @@ def id_number_taken(id_number: str, *, exclude_pk: int | None = None) -> bool:
     return Member.all_objects.filter(id_number_index=index).exclude(pk=exclude_pk).exists()
 
 
-def member_check(*, data: dict, id_number: str | None, exclude_pk: int | None = None) -> dict[str, str]:
-    """Return the rule problems of a member's data as {field: Chinese message}; empty when valid."""
+def member_check(
+    *, data: dict, id_number: str | None, exclude_pk: int | None = None, member: Member | None = None
+) -> dict[str, str]:
+    """Return the rule problems of a member's data as {field: Chinese message}; empty when valid.
+
+    Without a new `id_number`, the birth date is checked against the number stored for `member` (if given).
+    """
     problems: dict[str, str] = {}
     today = timezone.localdate()
+    stored = member.id_number_encrypted if member is not None and id_number is None else ""
+    if stored and data.get("birth_date") and rules.id_birth_date(crypto.decrypt(stored)) != data["birth_date"]:
+        problems["birth_date"] = _("出生日期与身份证号码不一致。")
     if id_number is not None:
         if not rules.id_number_valid(id_number):
             problems["id_number"] = _("身份证号码无效：请核对18位号码及最后一位校验码。")
@@ -106,7 +117,7 @@ def member_create(*, data: dict, id_number: str) -> Member:
 @transaction.atomic
 def member_update(*, member: Member, data: dict, version: int, id_number: str | None = None) -> Member:
     """Save changes unless someone else saved the record since `version` was read."""
-    _raise_first(member_check(data=data, id_number=id_number or None, exclude_pk=member.pk))
+    _raise_first(member_check(data=data, id_number=id_number or None, exclude_pk=member.pk, member=member))
     current = Member.objects.select_for_update().filter(pk=member.pk).values_list("version", flat=True).first()
     if current is None:
         raise DomainError(_("该党员档案已被删除。"))
@@ -124,7 +135,12 @@ def member_update(*, member: Member, data: dict, version: int, id_number: str | 
 
 @transaction.atomic
 def member_delete(*, member: Member) -> None:
-    """Move a record to the recycle bin; `member_restore` brings it back."""
+    """Move a record to the recycle bin; `member_restore` brings it back.
+
+    A holder of a post in a current committee term stays: the committee is changed first.
+    """
+    if CommitteePost.objects.filter(member=member, term__is_current=True).exists():
+        raise DomainError(_("该党员担任现任支部委员会职务，请先调整支部委员会后再删除。"))
     member.is_deleted = True
     member.deleted_at = timezone.now()
     member.version += 1
@@ -133,7 +149,29 @@ def member_delete(*, member: Member) -> None:
 
 @transaction.atomic
 def member_restore(*, member: Member) -> None:
+    """Bring a record back from the recycle bin."""
     member.is_deleted = False
     member.deleted_at = None
     member.version += 1
     member.save(update_fields=["is_deleted", "deleted_at", "version", "updated_at"])
+
+
+@transaction.atomic
+def member_photo_set(*, member: Member, upload: UploadedFile) -> Member:
+    """Replace a member's photo with a cleaned copy of an upload (re-encoded JPEG without metadata).
+
+    The file gets a random name; the previous file is removed once the change is committed.
+    """
+    content = photos.photo_clean(upload)
+    previous = member.photo.name
+    storage = member.photo.storage
+    member.photo.save(f"{uuid.uuid4().hex}.jpg", ContentFile(content), save=False)
+    stored = member.photo.name
+    transaction.on_commit(lambda: previous and storage.delete(previous))
+    try:
+        with transaction.atomic():
+            member.save(update_fields=["photo", "updated_at"])
+    except Exception:
+        storage.delete(stored)
+        raise
+    return member

@@ -1,10 +1,19 @@
 from django.urls import path
 
-from branches import views as branch_views
+from . import views
 
 app_name = "members"
 
 urlpatterns = [
-    path("", branch_views.HomeView.as_view(), name="list"),
-    path("<int:pk>/", branch_views.HomeView.as_view(), name="detail"),
+    path("", views.MemberListView.as_view(), name="list"),
+    path("new/", views.MemberCreateView.as_view(), name="create"),
+    path("trash/", views.MemberTrashView.as_view(), name="trash"),
+    path("<int:pk>/", views.MemberDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.MemberUpdateView.as_view(), name="edit"),
+    path("<int:pk>/delete/", views.MemberDeleteView.as_view(), name="delete"),
+    path("<int:pk>/restore/", views.MemberRestoreView.as_view(), name="restore"),
+    path("<int:pk>/history/", views.MemberHistoryView.as_view(), name="history"),
+    path("<int:pk>/id-number/", views.ShowIdNumberView.as_view(), name="show_id"),
+    path("<int:pk>/photo/", views.PhotoView.as_view(), name="photo"),
+    path("<int:pk>/photo/upload/", views.PhotoUploadView.as_view(), name="photo_upload"),
 ]

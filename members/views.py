@@ -1,0 +1,345 @@
+"""Member pages: roster, record, create and edit, recycle bin, history, ID number and photo."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView, TemplateView, View
+
+from branches.access import MANAGE, ScopedViewMixin
+from branches.errors import DomainError
+
+from . import crypto, history, selectors, services
+from .filters import MemberFilter
+from .forms import MemberForm, PhotoForm
+from .models import IdNumberAccess, Member
+
+
+class MemberViewMixin(ScopedViewMixin):
+    """A member page: login first, then `check_access()` (which answers 404 outside the user's scope)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.check_access()
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_access(self) -> None:
+        """Load what the page needs and raise Http404 when the user may not have it."""
+
+    def readable_member(self) -> Member:
+        member = selectors.members_visible(self.scope).filter(pk=self.kwargs["pk"]).first()
+        if member is None:
+            raise Http404
+        return member
+
+    def managed_member(self) -> Member:
+        member = selectors.members_visible(self.scope, MANAGE).filter(pk=self.kwargs["pk"]).first()
+        if member is None:
+            raise Http404
+        return member
+
+    def require_manager(self) -> None:
+        """Only users who manage some organisation (secretaries, admins)."""
+        if not (self.scope.is_admin or self.scope.is_secretary):
+            raise Http404
+
+
+def _paginate(view, queryset, page_size: int):
+    """Any page number gives a page (the last one when too large); never a 404 for a stale link."""
+    paginator = Paginator(queryset, page_size)
+    page = paginator.get_page(view.request.GET.get("page"))
+    return paginator, page, page.object_list, page.has_other_pages()
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+class MemberListView(MemberViewMixin, ListView):
+    """The roster: search, filters and sorting on top; masked ID numbers; paginated with the total."""
+
+    template_name = "members/member_list.html"
+    context_object_name = "members"
+
+    def get_queryset(self):
+        self.filterset = MemberFilter(
+            self.request.GET, queryset=selectors.members_visible(self.scope), scope=self.scope
+        )
+        return self.filterset.qs
+
+    def get_paginate_by(self, queryset):
+        return settings.PAGE_SIZE
+
+    def paginate_queryset(self, queryset, page_size):
+        return _paginate(self, queryset, page_size)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        context.update(
+            filter=self.filterset,
+            total=context["paginator"].count,
+            query=_query_without_page(self.request),
+            is_filtered=any(v not in (None, "", []) for v in cleaned.values()),
+            can_create=self.scope.is_admin or self.scope.is_secretary,
+            sort=_sort_links(self.request, ("name", "status", "organisation", "joined_on")),
+        )
+        return context
+
+
+def _sort_links(request, keys: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """For each sortable column: the link that sorts by it (or reverses it) and the current direction."""
+    current = request.GET.get("ordering", "")
+    links = {}
+    for key in keys:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["ordering"] = f"-{key}" if current == key else key
+        direction = "asc" if current == key else "desc" if current == f"-{key}" else ""
+        links[key] = {"url": f"?{query.urlencode()}", "direction": direction}
+    return links
+
+
+class MemberDetailView(MemberViewMixin, TemplateView):
+    """One member's record: every field, the ID number masked, photo, committee posts."""
+
+    template_name = "members/member_detail.html"
+
+    def check_access(self):
+        self.member = selectors.member_for_detail(self.scope, self.kwargs["pk"])
+        if self.member is None:
+            raise Http404
+
+    def get_context_data(self, **kwargs):
+        member = self.member
+        can_manage = self.scope.can(member.organisation, MANAGE)
+        return super().get_context_data(
+            member=member,
+            posts=list(member.committee_posts.all()),
+            can_manage=can_manage,
+            can_show_id=can_manage or self.scope.is_own_member(member.pk),
+            photo_form=PhotoForm() if can_manage else None,
+            **kwargs,
+        )
+
+
+def _add_domain_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class MemberCreateView(MemberViewMixin, FormView):
+    """A new record in a branch the user manages."""
+
+    template_name = "members/member_form.html"
+    form_class = MemberForm
+
+    def check_access(self):
+        self.require_manager()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": self.scope}
+
+    def get_initial(self):
+        initial = super().get_initial()
+        organisation = self.request.GET.get("organisation", "")
+        if organisation.isdigit():
+            initial["organisation"] = int(organisation)
+        return initial
+
+    def form_valid(self, form):
+        try:
+            member = services.member_create(data=form.member_data(), id_number=form.cleaned_data["id_number"])
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已新建党员档案：%(name)s。") % {"name": member.name})
+        return HttpResponseRedirect(member.get_absolute_url())
+
+
+class MemberUpdateView(MemberViewMixin, FormView):
+    """Edit a record; a save based on an outdated version is refused and the other change is kept."""
+
+    template_name = "members/member_form.html"
+    form_class = MemberForm
+
+    def check_access(self):
+        self.member = self.managed_member()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": self.scope, "instance": self.member}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member=self.member, **kwargs)
+
+    def form_valid(self, form):
+        version = form.cleaned_data.get("version")
+        try:
+            member = services.member_update(
+                member=self.member,
+                data=form.member_data(),
+                version=version if version is not None else -1,
+                id_number=form.cleaned_data.get("id_number") or None,
+            )
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存%(name)s的档案。") % {"name": member.name})
+        return HttpResponseRedirect(member.get_absolute_url())
+
+
+class MemberDeleteView(MemberViewMixin, TemplateView):
+    """Confirm, then move the record to the recycle bin (it can be restored)."""
+
+    template_name = "members/member_confirm_delete.html"
+
+    def check_access(self):
+        self.member = self.managed_member()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member=self.member, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.member_delete(member=self.member)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(self.member.get_absolute_url())
+        messages.success(request, _("已将%(name)s的档案移入回收站，可在回收站中恢复。") % {"name": self.member.name})
+        return HttpResponseRedirect(reverse("members:list"))
+
+
+class MemberTrashView(MemberViewMixin, ListView):
+    """Deleted records of the organisations the user manages."""
+
+    template_name = "members/member_trash.html"
+    context_object_name = "members"
+
+    def check_access(self):
+        self.require_manager()
+
+    def get_queryset(self):
+        return selectors.members_deleted(self.scope)
+
+    def get_paginate_by(self, queryset):
+        return settings.PAGE_SIZE
+
+    def paginate_queryset(self, queryset, page_size):
+        return _paginate(self, queryset, page_size)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["total"] = context["paginator"].count
+        return context
+
+
+class MemberRestoreView(MemberViewMixin, View):
+    """Bring a record back from the recycle bin (POST)."""
+
+    http_method_names = ["post"]
+
+    def check_access(self):
+        self.member = selectors.members_deleted(self.scope).filter(pk=self.kwargs["pk"]).first()
+        if self.member is None:
+            raise Http404
+
+    def post(self, request, *args, **kwargs):
+        services.member_restore(member=self.member)
+        messages.success(request, _("已恢复%(name)s的档案。") % {"name": self.member.name})
+        return HttpResponseRedirect(self.member.get_absolute_url())
+
+
+class MemberHistoryView(MemberViewMixin, TemplateView):
+    """Who changed what and when; ID numbers only masked."""
+
+    template_name = "members/member_history.html"
+
+    def check_access(self):
+        self.member = self.readable_member()
+
+    def get_context_data(self, **kwargs):
+        records = history.member_history(self.member)
+        paginator = Paginator(records, settings.PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        start = page.start_index() - 1 if paginator.count else 0
+        # One version more than shown: the base the page's oldest version is compared with.
+        rows = list(records[start : start + settings.PAGE_SIZE + 1])
+        shown, base = rows[: settings.PAGE_SIZE], (rows[settings.PAGE_SIZE] if len(rows) > settings.PAGE_SIZE else None)
+        return super().get_context_data(
+            member=self.member,
+            entries=history.history_entries(shown, base=base),
+            page_obj=page,
+            paginator=paginator,
+            total=paginator.count,
+            **kwargs,
+        )
+
+
+class ShowIdNumberView(MemberViewMixin, View):
+    """Show the full ID number to the member, their branch's secretary or an admin; log every use."""
+
+    http_method_names = ["post"]
+
+    def check_access(self):
+        self.member = self.readable_member()
+        if not (self.scope.is_own_member(self.member.pk) or self.scope.can(self.member.organisation, MANAGE)):
+            raise Http404
+
+    def post(self, request, *args, **kwargs):
+        IdNumberAccess.objects.create(
+            member=self.member, user=request.user, address=request.META.get("REMOTE_ADDR") or None, purpose="show"
+        )
+        context = {"member": self.member, "id_number": crypto.decrypt(self.member.id_number_encrypted)}
+        if request.headers.get("HX-Request") == "true":
+            response = render(request, "members/includes/id_number.html", context)
+        else:
+            response = render(request, "members/member_id_number.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class PhotoView(MemberViewMixin, View):
+    """Stream a member's photo to users who may read the member; it has no public address."""
+
+    http_method_names = ["get", "head"]
+
+    def check_access(self):
+        self.member = self.readable_member()
+        if not self.member.photo:
+            raise Http404
+
+    def get(self, request, *args, **kwargs):
+        try:
+            handle = self.member.photo.open("rb")
+        except (FileNotFoundError, OSError) as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=0, must-revalidate"
+        return response
+
+
+class PhotoUploadView(MemberViewMixin, FormView):
+    """Upload or replace a member's photo (optional; never a measure of anything)."""
+
+    template_name = "members/member_photo_form.html"
+    form_class = PhotoForm
+
+    def check_access(self):
+        self.member = self.managed_member()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member=self.member, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.member_photo_set(member=self.member, upload=form.cleaned_data["photo"])
+        except DomainError as error:
+            form.add_error("photo", error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已更新%(name)s的照片。") % {"name": self.member.name})
+        return HttpResponseRedirect(self.member.get_absolute_url())

@@ -1,0 +1,154 @@
+# Each entry: URL name -> function(world) returning a list of Case.
+# Case(kwargs, allowed) : `allowed` maps role -> expected status for GET, roles:
+#   "anonymous", "member", "secretary_a", "secretary_b", "reviewer", "admin".
+# Missing roles default to 404 (anonymous defaults to 302 to login).
+from tests.matrix import Case
+
+#: Roles who manage a branch (may import) and roles who may read a roster (may export).
+_MANAGERS = {"secretary_a": 200, "secretary_b": 200, "admin": 200}
+_READERS = {**_MANAGERS, "reviewer": 200}
+
+CASES: dict = {}
+
+EXEMPT: dict[str, str] = {}
+
+
+# --- Member pages (H2a) -------------------------------------------------------------------------------------------
+#: Who reads member A's record (branch A): the member themself, A's secretary, the reviewer of P1 and admins.
+_READ_A = {"member": 200, "secretary_a": 200, "reviewer": 200, "admin": 200}
+_READ_B = {"secretary_b": 200, "admin": 200}
+_MANAGE_A = {"secretary_a": 200, "admin": 200}
+_MANAGE_B = {"secretary_b": 200, "admin": 200}
+
+
+def _with_photo(member):
+    """Give a member a photo (through the service) so that the photo URL has something to stream."""
+    from members.services import member_photo_set
+    from tests.members.images import image_bytes, upload
+
+    member_photo_set(member=member, upload=upload(image_bytes()))
+    return member
+
+
+def _deleted_in(organisation):
+    from tests.factories import MemberFactory
+
+    return MemberFactory(organisation=organisation, is_deleted=True)
+
+
+def _member_post_data(member, **changes) -> dict:
+    """The edit form's fields for a member, as the page sends them."""
+    from members.services import EDITABLE_FIELDS
+
+    data = {}
+    for name in EDITABLE_FIELDS:
+        value = getattr(member, f"{name}_id" if name in ("organisation", "party_group") else name)
+        if value is None:
+            value = ""
+        elif isinstance(value, bool):
+            value = "on" if value else ""
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    data["version"] = member.version
+    data.update(changes)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def _new_member_data(organisation) -> dict:
+    from datetime import date
+
+    from tests.factories import make_id_number
+
+    birth = date(1990, 2, 3)
+    return {
+        "name": "新党员",
+        "gender": "female",
+        "ethnicity": "汉族",
+        "birth_date": "1990-02-03",
+        "id_number": make_id_number(birth),
+        "organisation": organisation.pk,
+        "status": "applicant",
+        "applied_on": "2024-05-06",
+    }
+
+
+CASES.update(
+    {
+        "members:list": lambda w: [
+            Case({}, {"member": 200, **_READERS}),
+            Case({}, {"member": 200, **_READERS}, query=f"organisation={w.branch_b.pk}&status=full&ordering=-name"),
+            Case({}, {"member": 200, **_READERS}, query="q=%E7%8E%8B&age=under35&mobile=yes&page=99"),
+        ],
+        "members:create": lambda w: [
+            Case({}, _MANAGERS),
+            # A branch outside the user's scope is not a choice: the form comes back with the error, nothing is saved.
+            Case(
+                {},
+                {"secretary_a": 302, "secretary_b": 200, "admin": 302},
+                method="post",
+                data=lambda: _new_member_data(w.branch_a),
+            ),
+            Case({}, _MANAGERS, method="post", data={"name": ""}),
+        ],
+        "members:detail": lambda w: [
+            Case({"pk": w.member_a.pk}, _READ_A),
+            Case({"pk": w.member_b.pk}, _READ_B),
+            Case({"pk": _deleted_in(w.branch_a).pk}, {}),
+        ],
+        "members:edit": lambda w: [
+            Case({"pk": w.member_a.pk}, _MANAGE_A),
+            Case({"pk": w.member_b.pk}, _MANAGE_B),
+            Case(
+                {"pk": w.member_a.pk},
+                {"secretary_a": 302, "admin": 302},
+                method="post",
+                data=lambda: _member_post_data(w.member_a, work_unit="供电局"),
+            ),
+            Case(
+                {"pk": w.member_b.pk},
+                {"secretary_b": 302, "admin": 302},
+                method="post",
+                data=lambda: _member_post_data(w.member_b, work_unit="供电局"),
+            ),
+        ],
+        "members:delete": lambda w: [
+            Case({"pk": w.member_a.pk}, _MANAGE_A),
+            Case({"pk": w.member_a.pk}, {"secretary_a": 302, "admin": 302}, method="post"),
+            Case({"pk": w.member_b.pk}, {"secretary_b": 302, "admin": 302}, method="post"),
+        ],
+        "members:trash": lambda w: [Case({}, _MANAGERS)],
+        "members:restore": lambda w: [
+            Case({"pk": _deleted_in(w.branch_a).pk}, {"secretary_a": 302, "admin": 302}, method="post"),
+            Case({"pk": _deleted_in(w.branch_b).pk}, {"secretary_b": 302, "admin": 302}, method="post"),
+            Case({"pk": _deleted_in(w.branch_a).pk}, {"secretary_a": 405, "admin": 405}),
+            # A record that is not deleted is not in the recycle bin.
+            Case({"pk": w.member_a.pk}, {}, method="post"),
+        ],
+        "members:history": lambda w: [
+            Case({"pk": w.member_a.pk}, _READ_A),
+            Case({"pk": w.member_b.pk}, _READ_B),
+        ],
+        "members:show_id": lambda w: [
+            # The member themself, their branch's secretary and admins; not the reviewer.
+            Case({"pk": w.member_a.pk}, {"member": 200, "secretary_a": 200, "admin": 200}, method="post"),
+            Case({"pk": w.member_b.pk}, _MANAGE_B, method="post"),
+            Case({"pk": w.member_a.pk}, {"member": 405, "secretary_a": 405, "admin": 405}),
+        ],
+        "members:photo": lambda w: [
+            Case({"pk": _with_photo(w.member_a).pk}, _READ_A),
+            Case({"pk": _with_photo(w.member_b).pk}, _READ_B),
+            # No photo: nothing to stream, for anyone.
+            Case({"pk": w.secretary_a_member.pk}, {}),
+        ],
+        "members:photo_upload": lambda w: [
+            Case({"pk": w.member_a.pk}, _MANAGE_A),
+            Case({"pk": w.member_a.pk}, {"secretary_a": 302, "admin": 302}, method="post", data=_photo_upload_data),
+            Case({"pk": w.member_b.pk}, {"secretary_b": 302, "admin": 302}, method="post", data=_photo_upload_data),
+        ],
+    }
+)
+
+
+def _photo_upload_data() -> dict:
+    from tests.members.images import image_bytes, upload
+
+    return {"photo": upload(image_bytes())}
