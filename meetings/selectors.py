@@ -1,0 +1,507 @@
+"""Every non-trivial read of meetings, and the compliance engine the pages and the `compliance` command share."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.access import READ, Scope
+from branches.models import CommitteePost, Level, Organisation
+from members.models import MEMBER_STATUSES, Member, Status
+
+from . import rules
+from .models import (
+    Amendment,
+    Attendance,
+    AttendanceState,
+    Meeting,
+    MeetingStatus,
+    MeetingType,
+    MeetingTypeLink,
+    RequirementOverride,
+)
+from .rules import PeriodRange, Requirement
+
+STATUS_LABELS = {
+    rules.GREEN: _("已完成"),
+    rules.YELLOW: _("即将到期"),
+    rules.RED: _("未完成"),
+    rules.NEUTRAL: _("不适用"),
+}
+
+# --- The tree around a meeting -------------------------------------------------------------------------------------
+
+
+def branch_of(organisation: Organisation) -> Organisation:
+    """The branch a party group belongs to (a branch is its own)."""
+    if organisation.level == Level.PARTY_GROUP:
+        return organisation.get_parent()
+    return organisation
+
+
+def members_of(organisation: Organisation) -> QuerySet[Member]:
+    """Party members (预备 and 正式) of a branch, or of a party group."""
+    members = Member.objects.filter(status__in=MEMBER_STATUSES)
+    if organisation.level == Level.PARTY_GROUP:
+        return members.filter(party_group=organisation)
+    return members.filter(organisation=organisation)
+
+
+def committee_members_of(organisation: Organisation) -> QuerySet[Member]:
+    """Holders of a post in the current committee term of a branch (a party group: of its branch)."""
+    branch = branch_of(organisation)
+    return Member.objects.filter(committee_posts__term__organisation=branch, committee_posts__term__is_current=True)
+
+
+def members_expected_for(organisation: Organisation, types: Iterable[str]) -> QuerySet[Member]:
+    """Who is expected at a meeting of these types ("who attends"): all members, the committee, the group."""
+    sources = rules.expected_attendees(list(types))
+    q = Q(pk__in=[])
+    if rules.ALL_MEMBERS in sources:
+        q |= Q(pk__in=members_of(organisation).values("pk"))
+    if rules.COMMITTEE in sources:
+        q |= Q(pk__in=committee_members_of(organisation).values("pk"))
+    if rules.GROUP in sources and organisation.level == Level.PARTY_GROUP:
+        q |= Q(pk__in=members_of(organisation).values("pk"))
+    return Member.objects.filter(q).order_by("name", "pk")
+
+
+def members_who_may_attend(organisation: Organisation) -> QuerySet[Member]:
+    """Everyone who may be put on a meeting's list: party members of the meeting's branch."""
+    return Member.objects.filter(organisation=branch_of(organisation), status__in=MEMBER_STATUSES).order_by(
+        "name", "pk"
+    )
+
+
+# --- Meetings a user may see ---------------------------------------------------------------------------------------
+
+
+def meetings_visible_to(scope: Scope) -> QuerySet[Meeting]:
+    """Meetings in the user's read scope, plus (for a member) those of their own branch and its party groups."""
+    meetings = Meeting.objects.select_related("organisation", "host", "recorder").prefetch_related("type_links")
+    if scope.is_admin:
+        return meetings
+    q = scope.path_q("organisation__path", READ)
+    if scope.member_branch_path:
+        q |= Q(organisation__path__startswith=scope.member_branch_path)
+    return meetings.filter(q)
+
+
+def meetings_for_list(scope: Scope) -> QuerySet[Meeting]:
+    """The meeting list: visible meetings with their attendance figures, newest first."""
+    return meetings_visible_to(scope).annotate(
+        expected_count=Count("attendances", distinct=True),
+        present_count=Count("attendances", filter=Q(attendances__state=AttendanceState.PRESENT), distinct=True),
+    )
+
+
+def meeting_detail_queryset(scope: Scope) -> QuerySet[Meeting]:
+    """Visible meetings with everything the detail page and the minutes show, in a fixed number of queries."""
+    return (
+        meetings_visible_to(scope)
+        .select_related("lecturer", "finalised_by", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "attendances", queryset=Attendance.objects.select_related("member").order_by("member__name", "pk")
+            ),
+            "guests",
+            "photos",
+            "attachments",
+            Prefetch("amendments", queryset=Amendment.objects.select_related("author")),
+        )
+    )
+
+
+def meetings_deleted_for(scope: Scope, action: str) -> QuerySet[Meeting]:
+    """Deleted meetings (the recycle bin) in the part of the tree the user manages."""
+    return (
+        Meeting.all_objects.filter(is_deleted=True)
+        .filter(scope.path_q("organisation__path", action))
+        .select_related("organisation")
+        .prefetch_related("type_links")
+        .order_by("-deleted_at", "-pk")
+    )
+
+
+def meetings_upcoming_for(member: Member, now: datetime | None = None) -> QuerySet[Meeting]:
+    """Planned meetings a member is expected at that have not yet ended, soonest first."""
+    now = now or timezone.now()
+    return (
+        Meeting.objects.filter(attendances__member=member, status=MeetingStatus.PLANNED)
+        .filter(Q(starts_at__gte=now) | Q(ends_at__gte=now))
+        .select_related("organisation", "host")
+        .prefetch_related("type_links")
+        .order_by("starts_at", "pk")
+    )
+
+
+def attendance_history_for(member: Member) -> QuerySet[Attendance]:
+    """A member's own attendance at held and finalised meetings, newest first."""
+    return (
+        Attendance.objects.filter(
+            member=member,
+            meeting__is_deleted=False,
+            meeting__status__in=(MeetingStatus.HELD, MeetingStatus.FINALISED),
+        )
+        .select_related("meeting", "meeting__organisation")
+        .prefetch_related("meeting__type_links")
+        .order_by("-meeting__starts_at", "-pk")
+    )
+
+
+# --- Quorum --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuorumCheck:
+    """The quorum figures of one type of a meeting, for the finalise page."""
+
+    meeting_type: str
+    voting_expected: int
+    voting_present: int
+    needed: int
+    met: bool
+
+    @property
+    def label(self) -> str:
+        return str(MeetingType(self.meeting_type).label)
+
+
+def meeting_quorum(meeting: Meeting) -> list[QuorumCheck]:
+    """Quorum of each type of the meeting that has one (支部委员会, 支部党员大会).
+
+    支部委员会: the current committee's post holders are expected; 支部党员大会: every 正式党员 of the branch
+    (or group) is expected, whether on the list or not, so removing people from the list cannot make a quorum.
+    预备党员 are not counted.
+    """
+    checks = []
+    present_ids = set(meeting.attendances.filter(state=AttendanceState.PRESENT).values_list("member_id", flat=True))
+    for meeting_type in meeting.types:
+        if not rules.quorum_applies(meeting_type):
+            continue
+        if meeting_type == MeetingType.COMMITTEE_MEETING:
+            voters = set(committee_members_of(meeting.organisation).values_list("pk", flat=True))
+            election = False
+        else:
+            voters = set(members_of(meeting.organisation).filter(status=Status.FULL).values_list("pk", flat=True))
+            election = meeting.is_election
+        present = len(voters & present_ids)
+        needed = rules.quorum_needed(meeting_type, len(voters), election)
+        met = rules.quorum_met(meeting_type, len(voters), present, election)
+        checks.append(QuorumCheck(meeting_type, len(voters), present, needed, met))
+    return checks
+
+
+# --- Compliance engine ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeCompliance:
+    """Required and held meetings of one type, counted in `window`, and the resulting status."""
+
+    meeting_type: str
+    required: int
+    held: int
+    status: str
+    window: PeriodRange
+
+    @property
+    def label(self) -> str:
+        return str(MeetingType(self.meeting_type).label)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    def as_dict(self) -> dict:
+        return {
+            "type": self.meeting_type,
+            "required": self.required,
+            "held": self.held,
+            "status": self.status,
+            "window": self.window.code,
+        }
+
+
+@dataclass(frozen=True)
+class BranchCompliance:
+    """One branch's (or party group's) compliance for a period."""
+
+    organisation: Organisation
+    period: PeriodRange
+    types: tuple[TypeCompliance, ...]
+    expected: int
+    present: int
+    last_activity: date | None
+    silent: bool
+    _by_type: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        self._by_type.update({t.meeting_type: t for t in self.types})
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return rules.attendance_rate(self.present, self.expected)
+
+    @property
+    def status(self) -> str:
+        return rules.worst_status([t.status for t in self.types])
+
+    @property
+    def required_types(self) -> list[TypeCompliance]:
+        return [t for t in self.types if t.required > 0]
+
+    def for_type(self, meeting_type: str) -> TypeCompliance:
+        return self._by_type[meeting_type]
+
+    def as_dict(self) -> dict:
+        rate = self.attendance_rate
+        return {
+            "organisation": self.organisation.code,
+            "name": self.organisation.name,
+            "level": self.organisation.level,
+            "period": self.period.code,
+            "status": self.status,
+            "attendance_rate": None if rate is None else round(rate, 4),
+            "last_activity": self.last_activity.isoformat() if self.last_activity else None,
+            "silent": self.silent,
+            "types": {t.meeting_type: t.as_dict() for t in self.types},
+        }
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """The paths of an organisation and its ancestors, root first (treebeard materialised paths)."""
+    step = Organisation.steplen
+    return [path[:i] for i in range(step, len(path) + 1, step)]
+
+
+def _requirements(organisations: Sequence[Organisation]) -> dict[int, dict[str, Requirement]]:
+    """Each organisation's requirements: defaults, overridden by the nearest ancestor that sets one (one query)."""
+    paths = {p for o in organisations for p in _ancestor_paths(o.path)}
+    by_path: dict[str, dict[str, Requirement]] = defaultdict(dict)
+    rows = RequirementOverride.objects.filter(organisation__path__in=paths).values_list(
+        "organisation__path", "meeting_type", "period", "count"
+    )
+    for path, meeting_type, period, count in rows:
+        by_path[path][meeting_type] = Requirement(meeting_type, period, count)
+    result = {}
+    for organisation in organisations:
+        chain = _ancestor_paths(organisation.path)
+        requirements = {}
+        for meeting_type in MeetingType.values:
+            candidates = [
+                (depth, by_path[path][meeting_type])
+                for depth, path in enumerate(chain)
+                if meeting_type in by_path.get(path, {})
+            ]
+            requirements[meeting_type] = rules.nearest_override(candidates) or rules.default_requirement(meeting_type)
+        result[organisation.pk] = requirements
+    return result
+
+
+def requirements_for(organisation: Organisation) -> dict[str, Requirement]:
+    """The requirement of every meeting type for an organisation (defaults, or the nearest ancestor's setting)."""
+    return _requirements([organisation])[organisation.pk]
+
+
+@dataclass
+class _Figures:
+    """Everything the engine needs for a set of units over one calendar year, fetched in a fixed number of queries."""
+
+    requirements: dict[int, dict[str, Requirement]]
+    full_members: dict[int, int]
+    committee_sizes: dict[int, int]
+    held: dict[tuple[int, str, int], int]  # (organisation, type, month) → finalised meetings
+    attendance: dict[tuple[int, int], tuple[int, int]]  # (organisation, month) → (expected, present)
+    last_activity: dict[int, date]
+
+    def held_in(self, organisation_id: int, meeting_type: str, window: PeriodRange) -> int:
+        return sum(self.held.get((organisation_id, meeting_type, m.n), 0) for m in window.months())
+
+    def attendance_in(self, organisation_id: int, window: PeriodRange) -> tuple[int, int]:
+        pairs = [self.attendance.get((organisation_id, m.n), (0, 0)) for m in window.months()]
+        return sum(e for e, _p in pairs), sum(p for _e, p in pairs)
+
+
+def _local_month(value: datetime) -> int:
+    # PostgreSQL hands back the truncated instant in UTC; the month must be read in the local zone.
+    return timezone.localtime(value).month if timezone.is_aware(value) else value.month
+
+
+def _figures(units: Sequence[Organisation], year: int, as_of: date) -> _Figures:
+    ids = [u.pk for u in units]
+    tz = timezone.get_default_timezone()
+    start, end = rules.period_datetimes(rules.period_range("year", year), tz)
+    finalised = {
+        "meeting__organisation_id__in": ids,
+        "meeting__status": MeetingStatus.FINALISED,
+        "meeting__is_deleted": False,
+        "meeting__starts_at__gte": start,
+        "meeting__starts_at__lt": end,
+    }
+    month = TruncMonth("meeting__starts_at", tzinfo=tz)
+
+    held: dict[tuple[int, str, int], int] = defaultdict(int)
+    rows = (
+        MeetingTypeLink.objects.filter(**finalised)
+        .annotate(month=month)
+        .values_list("meeting__organisation_id", "type", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for organisation_id, meeting_type, month_start, n in rows:
+        held[(organisation_id, meeting_type, _local_month(month_start))] += n
+
+    attendance: dict[tuple[int, int], tuple[int, int]] = {}
+    rows = (
+        Attendance.objects.filter(**finalised)
+        .annotate(month=month)
+        .values_list("meeting__organisation_id", "month")
+        .annotate(expected=Count("id"), present=Count("id", filter=Q(state=AttendanceState.PRESENT)))
+        .order_by()
+    )
+    for organisation_id, month_start, expected, present in rows:
+        key = (organisation_id, _local_month(month_start))
+        before = attendance.get(key, (0, 0))
+        attendance[key] = (before[0] + expected, before[1] + present)
+
+    branch_ids = [u.pk for u in units if u.level != Level.PARTY_GROUP]
+    full_members = dict(
+        Member.objects.filter(organisation_id__in=branch_ids, status=Status.FULL)
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    committee_sizes = dict(
+        CommitteePost.objects.filter(
+            term__organisation_id__in=branch_ids, term__is_current=True, member__is_deleted=False
+        )
+        .values_list("term__organisation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return _Figures(
+        requirements=_requirements(units),
+        full_members=full_members,
+        committee_sizes=committee_sizes,
+        held=held,
+        attendance=attendance,
+        last_activity=_last_activity(units, as_of),
+    )
+
+
+def _common_path(paths: list[str]) -> str:
+    step = Organisation.steplen
+    common = paths[0]
+    for path in paths[1:]:
+        while not path.startswith(common):
+            common = common[:-step]
+    return common
+
+
+def _last_activity(units: Sequence[Organisation], as_of: date) -> dict[int, date]:
+    """The local date of each unit's latest held or finalised meeting up to `as_of`, its party groups' included."""
+    if not units:
+        return {}
+    tz = timezone.get_default_timezone()
+    until = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=tz)
+    rows = (
+        Meeting.objects.filter(
+            organisation__path__startswith=_common_path([u.path for u in units]),
+            status__in=(MeetingStatus.HELD, MeetingStatus.FINALISED),
+            starts_at__lt=until,
+        )
+        .values_list("organisation__path")
+        .annotate(last=Max("starts_at"))
+        .order_by()
+    )
+    by_path = {path: timezone.localtime(last).date() for path, last in rows}
+    result = {}
+    for unit in units:
+        dates = [day for path, day in by_path.items() if path.startswith(unit.path)]
+        if dates:
+            result[unit.pk] = max(dates)
+    return result
+
+
+def _evaluate(unit: Organisation, figures: _Figures, period: PeriodRange, today: date) -> BranchCompliance:
+    is_group = unit.level == Level.PARTY_GROUP
+    committee = rules.has_committee(figures.full_members.get(unit.pk, 0), figures.committee_sizes.get(unit.pk, 0))
+    results = []
+    for meeting_type in rules.COMPLIANCE_TYPES:
+        requirement = figures.requirements[unit.pk][meeting_type]
+        required, window = rules.required_in(requirement, period)
+        if not rules.requirement_applies(meeting_type, is_party_group=is_group, has_committee=committee):
+            required = 0
+        held = figures.held_in(unit.pk, meeting_type, window)
+        status = rules.compliance_status(required, held, window.start, window.end, today)
+        results.append(TypeCompliance(meeting_type, required, held, status, window))
+    expected, present = figures.attendance_in(unit.pk, period)
+    last = figures.last_activity.get(unit.pk)
+    as_of = min(today, period.end)
+    return BranchCompliance(
+        organisation=unit,
+        period=period,
+        types=tuple(results),
+        expected=expected,
+        present=present,
+        last_activity=last,
+        silent=rules.silent(last, as_of),
+    )
+
+
+def _as_period(period: PeriodRange | str) -> PeriodRange:
+    return rules.parse_period(period) if isinstance(period, str) else period
+
+
+def compliance_units(organisation: Organisation) -> QuerySet[Organisation]:
+    """The branches and party groups an organisation's compliance covers (itself included), in tree order."""
+    return Organisation.objects.filter(
+        path__startswith=organisation.path, level__in=(Level.BRANCH, Level.PARTY_GROUP)
+    ).order_by("path")
+
+
+def compliance_for_branches(
+    branches: Iterable[Organisation], period: PeriodRange | str, today: date | None = None
+) -> list[BranchCompliance]:
+    """Compliance of each branch (or party group) for a month, quarter or year, in the order given.
+
+    Per type: the required count (defaults or the nearest ancestor's override; only types the unit owes),
+    finalised meetings held in the window, and the status; also the attendance rate over the period's
+    finalised meetings and the silent flag. Six queries, whatever the number of branches.
+    """
+    units = list(branches)
+    if not units:
+        return []
+    period = _as_period(period)
+    today = today or timezone.localdate()
+    figures = _figures(units, period.year, min(today, period.end))
+    return [_evaluate(unit, figures, period, today) for unit in units]
+
+
+def compliance_year_calendar(
+    branch: Organisation, year: int, today: date | None = None
+) -> list[tuple[PeriodRange, BranchCompliance]]:
+    """The branch page's compliance calendar: for each of the 12 months, every type's figures and status."""
+    today = today or timezone.localdate()
+    figures = _figures([branch], year, min(today, date(year, 12, 31)))
+    months = rules.period_range("year", year).months()
+    return [(month, _evaluate(branch, figures, month, today)) for month in months]
+
+
+def due_this_month(branch: Organisation, today: date | None = None) -> list[TypeCompliance]:
+    """What a branch still owes this month: unmet requirements whose window ends this month, or that turned
+    yellow or red (a yearly 组织生活会 shows up in the last quarter of the year)."""
+    today = today or timezone.localdate()
+    month = rules.period_containing("month", today)
+    [compliance] = compliance_for_branches([branch], month, today)
+    return [
+        t
+        for t in compliance.required_types
+        if t.held < t.required and (t.window.end <= month.end or t.status in (rules.YELLOW, rules.RED))
+    ]

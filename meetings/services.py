@@ -1,0 +1,533 @@
+"""Every write to a meeting: plan, attendance, record, finalise, amend, cancel, delete, uploads, requirements."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from branches.errors import DomainError
+from branches.models import Level, Organisation
+from members.models import Member
+
+from . import rules, selectors, uploads
+from .models import (
+    Amendment,
+    Attendance,
+    AttendanceState,
+    Guest,
+    GuestKind,
+    Meeting,
+    MeetingAttachment,
+    MeetingPhoto,
+    MeetingStatus,
+    MeetingType,
+    MeetingTypeLink,
+    Period,
+    RequirementOverride,
+)
+
+#: Fields `meeting_update` may set (the organisation, status and record fields go through their own services).
+EDITABLE_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "place",
+    "topic",
+    "agenda",
+    "host",
+    "recorder",
+    "lecturer",
+    "lecturer_name",
+    "lecture_title",
+    "is_election",
+)
+#: Text fields of a finalised record that an amendment may correct.
+AMENDABLE_FIELDS = ("topic", "place", "agenda", "minutes", "decisions", "lecture_title", "lecturer_name")
+STALE_MESSAGE = gettext_lazy("该会议记录已被他人修改，您的修改未保存。请刷新页面后重新填写。")
+
+
+@dataclass(frozen=True)
+class AttendanceEntry:
+    """One line of the attendance screen."""
+
+    member: Member
+    state: str
+    leave_reason: str = ""
+
+
+# --- Checks --------------------------------------------------------------------------------------------------------
+
+
+def _lock(meeting: Meeting, version: int | None) -> Meeting:
+    """Re-read the meeting under a row lock; refuse when it is gone or someone saved it since `version`."""
+    current = Meeting.all_objects.select_for_update().filter(pk=meeting.pk).first()
+    if current is None or current.is_deleted:
+        raise DomainError(_("该会议记录已被删除。"))
+    if version is not None and current.version != version:
+        raise DomainError(str(STALE_MESSAGE))
+    for name in ("version", "status", "recorded_at", "is_backfilled", "is_deleted"):
+        setattr(meeting, name, getattr(current, name))
+    return meeting
+
+
+def _full_clean(meeting: Meeting) -> None:
+    """Field-level checks (lengths, choices) as a domain error on the first bad field."""
+    try:
+        meeting.full_clean(exclude=["organisation", "host", "recorder", "lecturer", "created_by", "finalised_by"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
+
+
+def _require_open(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.FINALISED:
+        raise DomainError(_("该会议记录已归档，不能直接修改；如需更正，请提交更正说明。"))
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise DomainError(_("该会议已取消，不能修改。"))
+
+
+def _bump(meeting: Meeting, *fields: str) -> None:
+    meeting.version += 1
+    meeting.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _clean_types(types: Iterable[str], organisation: Organisation) -> list[str]:
+    chosen = [t for t in MeetingType.values if t in set(types)]
+    if not chosen or len(chosen) != len(set(types)):
+        raise DomainError(_("请选择会议类型。"), field="types")
+    is_group = organisation.level == Level.PARTY_GROUP
+    if MeetingType.GROUP_MEETING in chosen and not is_group:
+        raise DomainError(_("党小组会应由党小组召开。"), field="types")
+    if is_group and {MeetingType.GENERAL_MEETING, MeetingType.COMMITTEE_MEETING} & set(chosen):
+        raise DomainError(_("支部党员大会和支部委员会应由党支部召开。"), field="types")
+    return chosen
+
+
+def _check_organisation(organisation: Organisation) -> None:
+    if organisation.level not in (Level.BRANCH, Level.PARTY_GROUP):
+        raise DomainError(_("会议应由党支部或党小组召开。"), field="organisation")
+
+
+def _check_people(organisation: Organisation, data: dict) -> None:
+    branch = selectors.branch_of(organisation)
+    for key in ("host", "recorder", "lecturer"):
+        person: Member | None = data.get(key)
+        if person is not None and (person.organisation_id != branch.pk or person.is_deleted):
+            raise DomainError(_("%(name)s不是本支部党员。") % {"name": person.name}, field=key)
+
+
+def _check_times(starts_at: datetime, ends_at: datetime | None, status: str) -> None:
+    if not rules.ends_after_start(starts_at, ends_at):
+        raise DomainError(_("结束时间不能早于开始时间。"), field="ends_at")
+    if status in (MeetingStatus.HELD, MeetingStatus.FINALISED) and not rules.can_be_held(starts_at, timezone.now()):
+        raise DomainError(_("会议尚未召开，不能记录为已召开。"), field="starts_at")
+
+
+def _check_attendees(organisation: Organisation, members: Iterable[Member]) -> list[Member]:
+    branch = selectors.branch_of(organisation)
+    people = list({m.pk: m for m in members}.values())
+    for person in people:
+        if person.organisation_id != branch.pk or person.is_deleted:
+            message = _("%(name)s不是本支部党员，不能列入参会人员。") % {"name": person.name}
+            raise DomainError(message, field="attendees")
+    return people
+
+
+def _set_types(meeting: Meeting, types: list[str]) -> None:
+    existing = set(meeting.type_links.values_list("type", flat=True))
+    for link in meeting.type_links.exclude(type__in=types):
+        link.delete()  # one by one, so the history keeps each removal
+    for meeting_type in types:
+        if meeting_type not in existing:
+            MeetingTypeLink.objects.create(meeting=meeting, type=meeting_type)
+    if hasattr(meeting, "_prefetched_objects_cache"):
+        meeting._prefetched_objects_cache.pop("type_links", None)
+
+
+# --- Plan and edit -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_plan(
+    *,
+    organisation: Organisation,
+    types: Sequence[str],
+    starts_at: datetime,
+    topic: str,
+    ends_at: datetime | None = None,
+    place: str = "",
+    agenda: str = "",
+    host: Member | None = None,
+    recorder: Member | None = None,
+    lecturer: Member | None = None,
+    lecturer_name: str = "",
+    lecture_title: str = "",
+    is_election: bool = False,
+    attendees: Iterable[Member] | None = None,
+    by=None,
+) -> Meeting:
+    """Plan a meeting; expected attendees default to those the types call for (all members, committee, group)."""
+    _check_organisation(organisation)
+    chosen = _clean_types(types, organisation)
+    data = {"host": host, "recorder": recorder, "lecturer": lecturer}
+    _check_people(organisation, data)
+    _check_times(starts_at, ends_at, MeetingStatus.PLANNED)
+    if not (topic or "").strip():
+        raise DomainError(_("请填写会议主题。"), field="topic")
+    if attendees is None:
+        people = list(selectors.members_expected_for(organisation, chosen))
+    else:
+        people = _check_attendees(organisation, attendees)
+    meeting = Meeting(
+        organisation=organisation,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        topic=topic.strip(),
+        agenda=agenda,
+        host=host,
+        recorder=recorder,
+        lecturer=lecturer,
+        lecturer_name=lecturer_name,
+        lecture_title=lecture_title,
+        is_election=is_election and MeetingType.GENERAL_MEETING in chosen,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    _full_clean(meeting)
+    meeting.save()
+    for meeting_type in chosen:
+        MeetingTypeLink.objects.create(meeting=meeting, type=meeting_type)
+    for person in people:
+        Attendance.objects.create(meeting=meeting, member=person)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, version: int, data: dict, types: Sequence[str] | None = None) -> Meeting:
+    """Save a plan's changes unless someone saved the meeting since `version` was read (the first change stays)."""
+    _lock(meeting, version)
+    _require_open(meeting)
+    values = {key: value for key, value in data.items() if key in EDITABLE_FIELDS}
+    merged = {key: values.get(key, getattr(meeting, key)) for key in EDITABLE_FIELDS}
+    _check_people(meeting.organisation, merged)
+    _check_times(merged["starts_at"], merged["ends_at"], meeting.status)
+    if "topic" in values and not (values["topic"] or "").strip():
+        raise DomainError(_("请填写会议主题。"), field="topic")
+    chosen = _clean_types(types, meeting.organisation) if types is not None else meeting.types
+    for key, value in values.items():
+        setattr(meeting, key, value)
+    meeting.is_election = bool(merged["is_election"]) and MeetingType.GENERAL_MEETING in chosen
+    _full_clean(meeting)
+    if types is not None:
+        _set_types(meeting, chosen)
+    meeting.version += 1
+    meeting.save()
+    return meeting
+
+
+# --- Attendance and guests -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendees_set(*, meeting: Meeting, members: Iterable[Member], version: int | None = None) -> Meeting:
+    """Make the expected list exactly `members`: new people are added as expected, those left out removed."""
+    _lock(meeting, version)
+    _require_open(meeting)
+    people = _check_attendees(meeting.organisation, members)
+    wanted = {p.pk for p in people}
+    for attendance in meeting.attendances.exclude(member_id__in=wanted):
+        attendance.delete()
+    present = set(meeting.attendances.values_list("member_id", flat=True))
+    for person in people:
+        if person.pk not in present:
+            Attendance.objects.create(meeting=meeting, member=person)
+    _bump(meeting)
+    return meeting
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, entries: Iterable[AttendanceEntry], version: int | None = None) -> Meeting:
+    """Record present / on leave (with a reason) / absent for people of the branch; new people join the list.
+
+    Leave may be recorded before the meeting; present and absent only once it has started.
+    """
+    _lock(meeting, version)
+    _require_open(meeting)
+    entries = list(entries)
+    _check_attendees(meeting.organisation, [e.member for e in entries])
+    started = rules.can_be_held(meeting.starts_at, timezone.now())
+    existing = {a.member_id: a for a in meeting.attendances.all()}
+    for entry in entries:
+        if entry.state not in AttendanceState.values:
+            raise DomainError(_("出席情况无效。"), field="state")
+        reason = (entry.leave_reason or "").strip()
+        if entry.state == AttendanceState.LEAVE and not reason:
+            raise DomainError(_("请填写%(name)s的请假原因。") % {"name": entry.member.name}, field="leave_reason")
+        if entry.state in (AttendanceState.PRESENT, AttendanceState.ABSENT) and not started:
+            raise DomainError(_("会议尚未召开，不能登记出席或缺席。"), field="state")
+        if entry.state != AttendanceState.LEAVE:
+            reason = ""
+        attendance = existing.get(entry.member.pk) or Attendance(meeting=meeting, member=entry.member)
+        if attendance.pk and attendance.state == entry.state and attendance.leave_reason == reason:
+            continue
+        attendance.state = entry.state
+        attendance.leave_reason = reason
+        attendance.save()
+    _bump(meeting)
+    return meeting
+
+
+@transaction.atomic
+def guest_add(*, meeting: Meeting, name: str, kind: str = GuestKind.OTHER, note: str = "") -> Guest:
+    """Add a guest (an 积极分子, an observer from above, another visitor) to a meeting."""
+    _lock(meeting, None)
+    _require_open(meeting)
+    if not (name or "").strip():
+        raise DomainError(_("请填写列席人员姓名。"), field="name")
+    if kind not in GuestKind.values:
+        raise DomainError(_("列席人员类别无效。"), field="kind")
+    guest = Guest.objects.create(meeting=meeting, name=name.strip(), kind=kind, note=note.strip())
+    _bump(meeting)
+    return guest
+
+
+@transaction.atomic
+def guest_remove(*, guest: Guest) -> None:
+    meeting = _lock(guest.meeting, None)
+    _require_open(meeting)
+    guest.delete()
+    _bump(meeting)
+
+
+# --- Record, finalise, amend ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    meeting: Meeting,
+    version: int,
+    minutes: str,
+    decisions: str = "",
+    ends_at: datetime | None = None,
+    by=None,
+) -> Meeting:
+    """Log a meeting as held with its minutes and decisions (a draft until finalised).
+
+    The first record marks it 补录 (backfilled) when entered more than MEETING_BACKFILL_DAYS after the meeting.
+    """
+    _lock(meeting, version)
+    _require_open(meeting)
+    new_end = ends_at if ends_at is not None else meeting.ends_at
+    _check_times(meeting.starts_at, new_end, MeetingStatus.HELD)
+    if not (minutes or "").strip():
+        raise DomainError(_("请填写会议内容。"), field="minutes")
+    now = timezone.now()
+    meeting.minutes = minutes
+    meeting.decisions = decisions
+    meeting.ends_at = new_end
+    if meeting.recorded_at is None:
+        meeting.recorded_at = now
+        meeting.is_backfilled = rules.is_backfilled(
+            timezone.localdate(meeting.starts_at), timezone.localdate(now), settings.MEETING_BACKFILL_DAYS
+        )
+    meeting.status = MeetingStatus.HELD
+    _bump(meeting, "minutes", "decisions", "ends_at", "recorded_at", "is_backfilled", "status")
+    return meeting
+
+
+@transaction.atomic
+def meeting_finalise(*, meeting: Meeting, by, without_quorum_reason: str = "", version: int | None = None) -> Meeting:
+    """Lock a meeting record (归档); later changes become amendments.
+
+    Quorum by the rules; without it the secretary must give a reason, which the record shows.
+    """
+    _lock(meeting, version)
+    if meeting.status == MeetingStatus.FINALISED:
+        raise DomainError(_("该会议记录已归档。"))
+    if meeting.status != MeetingStatus.HELD:
+        raise DomainError(_("请先填写会议记录，再归档。"))
+    unmarked = meeting.attendances.filter(state=AttendanceState.EXPECTED).count()
+    if unmarked:
+        raise DomainError(_("还有%(n)d人未登记出席情况，请登记后再归档。") % {"n": unmarked}, field="attendance")
+    if not rules.talk_is_pair(meeting.types, meeting.attendances.count()):
+        raise DomainError(_("谈心谈话应记录谈话双方两人。"), field="attendance")
+    if MeetingType.PARTY_LECTURE in meeting.types and not (
+        (meeting.lecturer_id or meeting.lecturer_name.strip()) and meeting.lecture_title.strip()
+    ):
+        raise DomainError(_("党课应填写授课人和党课题目。"), field="lecture_title")
+    reason = (without_quorum_reason or "").strip()
+    short = [check for check in selectors.meeting_quorum(meeting) if not check.met]
+    if short and not reason:
+        check = short[0]
+        raise DomainError(
+            _(
+                "%(type)s未达到法定人数（应到%(expected)d人，实到%(present)d人，至少需%(needed)d人），请说明原因后再归档。"
+            )
+            % {
+                "type": check.label,
+                "expected": check.voting_expected,
+                "present": check.voting_present,
+                "needed": check.needed,
+            },
+            field="without_quorum_reason",
+        )
+    meeting.without_quorum_reason = reason if short else ""
+    meeting.status = MeetingStatus.FINALISED
+    meeting.finalised_at = timezone.now()
+    meeting.finalised_by = by
+    _bump(meeting, "without_quorum_reason", "status", "finalised_at", "finalised_by")
+    return meeting
+
+
+@transaction.atomic
+def meeting_amend(*, meeting: Meeting, by, field: str, new_value: str, reason: str) -> Amendment:
+    """Correct a finalised record: the new value takes effect, the original stays in the amendment, visible."""
+    _lock(meeting, None)
+    if meeting.status != MeetingStatus.FINALISED:
+        raise DomainError(_("只有已归档的会议记录需要提交更正；未归档的记录可直接修改。"))
+    if field not in AMENDABLE_FIELDS:
+        raise DomainError(_("该项目不能更正。"), field="field")
+    if not (reason or "").strip():
+        raise DomainError(_("请填写更正原因。"), field="reason")
+    meeting.refresh_from_db(fields=[field])
+    old_value = getattr(meeting, field) or ""
+    new_value = new_value or ""
+    if new_value == old_value:
+        raise DomainError(_("更正后的内容与原内容相同。"), field="new_value")
+    if field == "topic" and not new_value.strip():
+        raise DomainError(_("请填写会议主题。"), field="new_value")
+    max_length = Meeting._meta.get_field(field).max_length
+    if max_length and len(new_value) > max_length:
+        raise DomainError(_("内容不能超过%(n)d个字。") % {"n": max_length}, field="new_value")
+    amendment = Amendment.objects.create(
+        meeting=meeting, author=by, reason=reason.strip(), field=field, old_value=old_value, new_value=new_value
+    )
+    setattr(meeting, field, new_value)
+    _bump(meeting, field)
+    return amendment
+
+
+# --- Cancel, delete, restore ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, reason: str = "", version: int | None = None) -> Meeting:
+    """Cancel a planned meeting (a held one has happened and is finalised or deleted instead)."""
+    _lock(meeting, version)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise DomainError(_("只能取消尚未召开的会议。"))
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancelled_reason = (reason or "").strip()[:200]
+    _bump(meeting, "status", "cancelled_reason")
+    return meeting
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting) -> None:
+    """Move a meeting to the recycle bin; `meeting_restore` brings it back (secretary or admin)."""
+    _lock(meeting, None)
+    meeting.is_deleted = True
+    meeting.deleted_at = timezone.now()
+    _bump(meeting, "is_deleted", "deleted_at")
+
+
+@transaction.atomic
+def meeting_restore(*, meeting: Meeting) -> None:
+    if not Meeting.all_objects.filter(pk=meeting.pk, is_deleted=True).exists():
+        raise DomainError(_("该会议记录未被删除。"))
+    meeting.is_deleted = False
+    meeting.deleted_at = None
+    meeting.version += 1
+    meeting.save(update_fields=["is_deleted", "deleted_at", "version", "updated_at"])
+
+
+# --- Photos and attachments ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_photo_add(*, meeting: Meeting, upload, by=None, caption: str = "") -> MeetingPhoto:
+    """Add a photo, re-encoded as JPEG without metadata under a random name (the member photo rules)."""
+    _lock(meeting, None)
+    _require_open(meeting)
+    content = uploads.photo_clean(upload)
+    photo = MeetingPhoto(meeting=meeting, caption=(caption or "").strip()[:120], uploaded_by=by)
+    photo.image.save(content.name, content, save=False)
+    photo.save()
+    _bump(meeting)
+    return photo
+
+
+@transaction.atomic
+def meeting_photo_remove(*, photo: MeetingPhoto) -> None:
+    meeting = _lock(photo.meeting, None)
+    _require_open(meeting)
+    _delete_file_on_commit(photo.image)
+    photo.delete()
+    _bump(meeting)
+
+
+@transaction.atomic
+def meeting_attachment_add(*, meeting: Meeting, upload, by=None) -> MeetingAttachment:
+    """Attach a PDF or Office document (checked by extension and content, size-capped) under a random name."""
+    _lock(meeting, None)
+    _require_open(meeting)
+    checked = uploads.attachment_check(upload)
+    attachment = MeetingAttachment(
+        meeting=meeting,
+        original_name=checked.original_name,
+        size=checked.size,
+        content_type=checked.content_type,
+        uploaded_by=by,
+    )
+    attachment.file.save(checked.content.name, checked.content, save=False)
+    attachment.save()
+    _bump(meeting)
+    return attachment
+
+
+@transaction.atomic
+def meeting_attachment_remove(*, attachment: MeetingAttachment) -> None:
+    meeting = _lock(attachment.meeting, None)
+    _require_open(meeting)
+    _delete_file_on_commit(attachment.file)
+    attachment.delete()
+    _bump(meeting)
+
+
+def _delete_file_on_commit(file_field) -> None:
+    storage, name = file_field.storage, file_field.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Requirements --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def requirement_override_set(
+    *, organisation: Organisation, meeting_type: str, period: str, count: int
+) -> RequirementOverride:
+    """Set an organisation's own requirement for a type, for its whole subtree (nearer settings still win)."""
+    if meeting_type not in MeetingType.values:
+        raise DomainError(_("会议类型无效。"), field="meeting_type")
+    if period not in Period.values:
+        raise DomainError(_("周期无效。"), field="period")
+    if count is None or count < 0:
+        raise DomainError(_("次数不能为负数。"), field="count")
+    override, _created = RequirementOverride.objects.update_or_create(
+        organisation=organisation, meeting_type=meeting_type, defaults={"period": period, "count": count}
+    )
+    return override
+
+
+@transaction.atomic
+def requirement_override_clear(*, organisation: Organisation, meeting_type: str) -> None:
+    """Remove an organisation's own setting; the nearest ancestor's (or the default) applies again."""
+    for override in RequirementOverride.objects.filter(organisation=organisation, meeting_type=meeting_type):
+        override.delete()
