@@ -9,9 +9,9 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from branches.errors import DomainError
+from members import photos as member_photos
 
 PDF_MAGIC = b"%PDF-"
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # .doc .xls .ppt (and WPS files saved in the old format)
@@ -74,41 +74,18 @@ def _content_matches(data: bytes, container: str, folder: str) -> bool:
     if not data.startswith(ZIP_MAGIC):
         return False
     try:
-        with zipfile.ZipFile(ContentFile(data)) as package:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = package.namelist()
     except (zipfile.BadZipFile, ValueError):
         return False
     return "[Content_Types].xml" in names and any(name.startswith(folder) for name in names)
 
 
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
-PHOTO_MAX_SIDE = 1200
-
-
-def photo_clean(upload, *, max_bytes: int | None = None) -> ContentFile:
-    """The member photo rules applied to a meeting photo: JPEG, PNG or WebP within the size cap, turned upright,
-    downscaled to 1200 px, re-encoded as JPEG without any metadata (EXIF, GPS) under a random name."""
-    limit = settings.PHOTO_MAX_BYTES if max_bytes is None else max_bytes
-    too_big = _("图片不能超过%(mb)sMB。") % {"mb": f"{limit / 1024 / 1024:g}"}
-    not_image = _("请上传JPG、PNG或WebP格式的图片。")
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise DomainError(too_big, field="image")
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise DomainError(too_big, field="image")
+def photo_clean(upload) -> ContentFile:
+    """The member photo rules (members.photos) applied to a meeting photo: a real JPEG, PNG or WebP within the
+    size cap, re-encoded as JPEG without metadata, under a random name."""
     try:
-        with Image.open(ContentFile(data)) as probe:
-            if probe.format not in PHOTO_FORMATS:
-                raise DomainError(not_image, field="image")
-            probe.verify()
-        with Image.open(ContentFile(data)) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            clean = upright.convert("RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise DomainError(not_image, field="image") from exc
-    clean.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-    out = io.BytesIO()
-    clean.save(out, format="JPEG", quality=85, optimize=True)  # no exif= argument: nothing is carried over
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+        data = member_photos.photo_clean(upload)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="image") from exc
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.jpg")
