@@ -82,3 +82,26 @@ def appoint_reviewer(user, organisation: Organisation) -> ReviewerAppointment:
 
 
 __all__ = ["MemberFactory", "Post", "UserFactory", "appoint_reviewer", "make_committee", "make_id_number", "make_org"]
+
+
+def make_meeting(organisation: Organisation, types: list[str] | tuple[str, ...] = ("theme_day",), *,
+                 starts_at=None, status: str = "finalised", attendees=(), present=(), **extra):
+    """A meeting written straight to the database (no service checks): for compliance and list fixtures.
+
+    `attendees` are expected; those also in `present` are marked present, the others absent once held.
+    """
+    from django.utils import timezone
+
+    from meetings.models import Attendance, Meeting, MeetingTypeLink
+
+    starts_at = starts_at or timezone.now() - timezone.timedelta(days=1)
+    meeting = Meeting.objects.create(organisation=organisation, starts_at=starts_at, status=status,
+                                     topic=extra.pop("topic", "测试会议"), **extra)
+    MeetingTypeLink.objects.bulk_create([MeetingTypeLink(meeting=meeting, type=t) for t in types])
+    present_ids = {m.pk for m in present}
+    state_absent = "absent" if status in ("held", "finalised") else "expected"
+    Attendance.objects.bulk_create([
+        Attendance(meeting=meeting, member=m, state="present" if m.pk in present_ids else state_absent)
+        for m in attendees
+    ])
+    return meeting
