@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import excel_views, views
 
 app_name = "members"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("<int:pk>/id-number/", views.ShowIdNumberView.as_view(), name="show_id"),
     path("<int:pk>/photo/", views.PhotoView.as_view(), name="photo"),
     path("<int:pk>/photo/upload/", views.PhotoUploadView.as_view(), name="photo_upload"),
+]
+
+urlpatterns += [
+    path("import/", excel_views.ImportView.as_view(), name="import"),
+    path("import/template/", excel_views.ImportTemplateView.as_view(), name="import_template"),
+    path("export/", excel_views.ExportView.as_view(), name="export"),
 ]

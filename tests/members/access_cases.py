@@ -8,7 +8,21 @@ from tests.matrix import Case
 _MANAGERS = {"secretary_a": 200, "secretary_b": 200, "admin": 200}
 _READERS = {**_MANAGERS, "reviewer": 200}
 
-CASES: dict = {}
+CASES = {
+    # Excel import and export (tests/members/test_excel.py covers what each role gets inside the file).
+    "members:import_template": lambda w: [Case({}, _MANAGERS)],
+    "members:import": lambda w: [
+        Case({}, _MANAGERS),
+        # An upload without a file shows the form again with its error; nothing is saved.
+        Case({}, _MANAGERS, method="post", data={"action": "upload"}),
+        Case({}, {"secretary_a": 302, "secretary_b": 302, "admin": 302}, method="post", data={"action": "cancel"}),
+    ],
+    "members:export": lambda w: [
+        Case({}, _READERS),
+        Case({}, _READERS, query="ids=full"),
+        Case({}, _READERS, query=f"status=full&q={w.member_b.name}"),
+    ],
+}
 
 EXEMPT: dict[str, str] = {}
 

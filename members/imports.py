@@ -1,0 +1,181 @@
+"""Importing a roster from Excel: check every row, then save all of them or none."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from branches.access import MANAGE, Scope
+from branches.errors import DomainError
+from branches.models import Level, Organisation
+
+from . import rules
+from .models import Member
+from .services import member_check, member_create
+from .spreadsheets import HEADER_OF, NO, YES, RawRow, cell_date, cell_text, choice_lookup
+
+_TEXT_LIMITS = {
+    name: Member._meta.get_field(name).max_length for name in ("name", "ethnicity", "phone", "work_unit", "position")
+}
+_PHONE_CHARS = set("0123456789-+() ")
+_DEFAULT_ETHNICITY = Member._meta.get_field("ethnicity").default
+
+
+@dataclass
+class ImportRow:
+    """One checked row: the member's data ready for `member_create`, and its problems in Chinese."""
+
+    line: int
+    name: str = ""
+    id_number: str = ""
+    organisation: Organisation | None = None
+    status_label: str = ""
+    data: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    #: Fields whose cell could not be read; the member rules skip them.
+    failed: set[str] = field(default_factory=set)
+
+    @property
+    def id_number_masked(self) -> str:
+        return rules.id_number_mask(self.id_number) if self.id_number else ""
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems
+
+    def add(self, field_name: str, message: str, *, unreadable: bool = False) -> None:
+        if unreadable:
+            self.failed.add(field_name)
+        self.problems.append(
+            _("第{line}行 {column}：{message}").format(line=self.line, column=HEADER_OF[field_name], message=message)
+        )
+
+
+def import_rows_check(*, raw_rows: list[RawRow], scope: Scope) -> list[ImportRow]:
+    """Check each row of an upload: cell formats, choices, organisation codes in the user's scope, duplicates inside
+    the file and the member rules (`member_check`); return every row with its problems."""
+    codes = {cell_text(r.cells.get(f)) for r in raw_rows for f in ("organisation", "party_group")} - {""}
+    organisations = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+    lookups = {name: choice_lookup(name) for name in ("gender", "education", "status")}
+    first_line_of_id: dict[str, int] = {}
+    checked = []
+    for raw in raw_rows:
+        row = _row_parse(raw, organisations=organisations, lookups=lookups, scope=scope)
+        id_number: str | None = None
+        if row.id_number and "id_number" not in row.failed:
+            if row.id_number in first_line_of_id:
+                row.add("id_number", _("与第{line}行的身份证号重复。").format(line=first_line_of_id[row.id_number]))
+            else:
+                first_line_of_id[row.id_number] = row.line
+                id_number = row.id_number
+        data = {k: v for k, v in row.data.items() if k not in row.failed}
+        for field_name, message in member_check(data=data, id_number=id_number).items():
+            if field_name not in row.failed:
+                row.add(field_name, message)
+        checked.append(row)
+    return checked
+
+
+def _row_parse(raw: RawRow, *, organisations: dict, lookups: dict, scope: Scope) -> ImportRow:
+    cells = raw.cells
+    row = ImportRow(line=raw.line)
+    data: dict = {}
+    failed = row.failed
+
+    def problem(field_name: str, message: str) -> None:
+        row.add(field_name, message, unreadable=True)
+
+    for name, limit in _TEXT_LIMITS.items():
+        value = cell_text(cells.get(name))
+        if len(value) > limit:
+            problem(name, _("最多{limit}个字符。").format(limit=limit))
+        data[name] = value
+    row.name = data["name"]
+    if not data["name"]:
+        problem("name", _("必须填写。"))
+    data["ethnicity"] = data["ethnicity"] or _DEFAULT_ETHNICITY
+    if data["phone"] and "phone" not in failed and not set(data["phone"]) <= _PHONE_CHARS:
+        problem("phone", _("只能包含数字、空格和“-”“+”。"))
+
+    for name, lookup in lookups.items():
+        text = cell_text(cells.get(name))
+        if name == "status":
+            row.status_label = text
+        if not text:
+            if name in ("gender", "status"):
+                problem(name, _("必须填写。"))
+            data[name] = ""
+        elif text in lookup:
+            data[name] = lookup[text]
+        else:
+            allowed = "、".join(k for k, v in lookup.items() if k != v)
+            problem(name, _("“{value}”不是可选值，应为：{allowed}。").format(value=text, allowed=allowed))
+
+    for name in ("birth_date", "applied_on", "joined_on", "confirmed_on"):
+        try:
+            data[name] = cell_date(cells.get(name))
+        except (ValueError, TypeError, OverflowError):
+            problem(name, _("日期格式不正确，应为Excel日期或“2024-05-01”格式。"))
+            continue
+        if name == "birth_date" and data[name] is None:
+            problem(name, _("必须填写。"))
+
+    id_cell = cells.get("id_number")
+    if isinstance(id_cell, int | float):
+        # Excel keeps 15 significant digits: an ID number stored as a number has lost its last digits.
+        problem("id_number", _("请将身份证号单元格设为文本格式后重新填写（数字格式会丢失末位）。"))
+    row.id_number = rules.id_number_normalise(cell_text(id_cell))
+    if not row.id_number and "id_number" not in failed:
+        problem("id_number", _("必须填写。"))
+
+    code = cell_text(cells.get("organisation"))
+    branch = organisations.get(code)
+    if not code:
+        problem("organisation", _("必须填写。"))
+    elif branch is None or branch.level != Level.BRANCH or not scope.can(branch, MANAGE):
+        # One message for "no such code" and "not yours", so codes outside the scope stay unknown.
+        problem("organisation", _("党支部代码“{code}”不存在或不在您管理的范围内。").format(code=code))
+    else:
+        data["organisation"] = row.organisation = branch
+    group_code = cell_text(cells.get("party_group"))
+    group = organisations.get(group_code)
+    if group_code and (group is None or not scope.can(group, MANAGE)):
+        problem("party_group", _("党小组代码“{code}”不存在或不在您管理的范围内。").format(code=group_code))
+    else:
+        data["party_group"] = group
+
+    mobile = cells.get("is_mobile")
+    text = cell_text(mobile)
+    if isinstance(mobile, bool):
+        data["is_mobile"] = mobile
+    elif text in ("", NO):
+        data["is_mobile"] = False
+    elif text == YES:
+        data["is_mobile"] = True
+    else:
+        problem("is_mobile", _("应填写“是”或“否”。"))
+
+    row.data = data
+    return row
+
+
+@transaction.atomic
+def members_import(*, rows: list[ImportRow]) -> list[Member]:
+    """Create a member for every row, in one transaction: a single invalid row saves nothing."""
+    if not rows:
+        raise DomainError(_("没有要导入的党员。"))
+    invalid = sum(1 for row in rows if row.problems)
+    if invalid:
+        raise DomainError(_("有{count}行存在问题，未导入任何数据。").format(count=invalid))
+    created = []
+    for row in rows:
+        try:
+            created.append(member_create(data=row.data, id_number=row.id_number))
+        except DomainError as exc:
+            column = HEADER_OF.get(exc.field or "", "")
+            raise DomainError(
+                _("第{line}行 {column}：{message} 未导入任何数据。").format(
+                    line=row.line, column=column, message=exc.message
+                )
+            ) from exc
+    return created
