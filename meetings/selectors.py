@@ -40,7 +40,7 @@ STATUS_LABELS = {
 def branch_of(organisation: Organisation) -> Organisation:
     """The branch a party group belongs to (a branch is its own)."""
     if organisation.level == Level.PARTY_GROUP:
-        return organisation.get_parent()
+        return Organisation.objects.get_parent(organisation)
     return organisation
 
 
