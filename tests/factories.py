@@ -90,11 +90,13 @@ def make_meeting(organisation: Organisation, types: list[str] | tuple[str, ...] 
 
     `attendees` are expected; those also in `present` are marked present, the others absent once held.
     """
+    from datetime import timedelta
+
     from django.utils import timezone
 
     from meetings.models import Attendance, Meeting, MeetingTypeLink
 
-    starts_at = starts_at or timezone.now() - timezone.timedelta(days=1)
+    starts_at = starts_at or timezone.now() - timedelta(days=1)
     meeting = Meeting.objects.create(organisation=organisation, starts_at=starts_at, status=status,
                                      topic=extra.pop("topic", "测试会议"), **extra)
     MeetingTypeLink.objects.bulk_create([MeetingTypeLink(meeting=meeting, type=t) for t in types])
