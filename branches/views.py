@@ -1,28 +1,329 @@
 """Organisation pages, the landing page, the language switch and the error pages."""
 
-from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseRedirect
-from django.shortcuts import render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
-from django.views.generic import TemplateView
+import copy
 
-from .access import scope_for
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
+
+from . import rules, selectors, services
+from .access import MANAGE, READ, Scope, ScopedViewMixin, scope_for
+from .errors import DomainError
+from .forms import CommitteeTermForm, OrganisationForm
+from .models import Form, Level, Organisation
+
+# --- What a user may do with an organisation ----------------------------------------------------------------------
+
+
+def may_edit(scope: Scope, organisation: Organisation) -> bool:
+    """Admins edit any organisation; a secretary their own branch and its 党小组, nothing above a branch."""
+    if scope.is_admin:
+        return True
+    return organisation.level in (Level.BRANCH, Level.PARTY_GROUP) and scope.can(organisation, MANAGE)
+
+
+def may_add_child(scope: Scope, organisation: Organisation) -> bool:
+    """Admins add any unit the levels allow; a secretary adds 党小组 to their own branch."""
+    if not services.child_levels(organisation.level):
+        return False
+    if scope.is_admin:
+        return True
+    return organisation.level == Level.BRANCH and scope.can(organisation, MANAGE)
+
+
+def may_elect(scope: Scope, organisation: Organisation) -> bool:
+    """A branch's committee election is recorded by its managers (its secretary, admins)."""
+    return organisation.level == Level.BRANCH and scope.can(organisation, MANAGE)
+
+
+def _paginate(request, queryset):
+    """Any page number gives a page (the last one when too large); never a 404 for a stale link."""
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    return paginator, paginator.get_page(request.GET.get("page"))
+
+
+def _add_domain_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# --- Landing page --------------------------------------------------------------------------------------------------
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """Send each role to its landing page: a branch's secretary to the branch, a member to their record."""
+    """Send each role to its page: admins to the organisations, a reviewer to the organisation they review,
+    a secretary to their branch, a member to their record; anyone else reads whom to ask."""
 
     template_name = "branches/home.html"
 
     def get(self, request, *args, **kwargs):
         scope = scope_for(request.user)
-        if scope.is_admin or scope.is_reviewer or scope.is_secretary:
+        if scope.is_admin:
+            return HttpResponseRedirect(resolve_url("branches:list"))
+        if scope.is_reviewer:
+            reviewed = selectors.reviewed_organisation(scope)
+            return HttpResponseRedirect(reviewed.get_absolute_url() if reviewed else resolve_url("branches:list"))
+        if scope.is_secretary:
+            if len(scope.managed_ids) == 1:
+                (branch_id,) = scope.managed_ids
+                return HttpResponseRedirect(resolve_url("branches:detail", branch_id))
             return HttpResponseRedirect(resolve_url("branches:list"))
         if scope.is_member:
             return HttpResponseRedirect(resolve_url("members:detail", scope.member_id))
         return super().get(request, *args, **kwargs)
+
+
+# --- Organisation pages --------------------------------------------------------------------------------------------
+
+
+class OrganisationViewMixin(ScopedViewMixin):
+    """A page about one organisation: login first, then the organisation if the user may read (or manage) it."""
+
+    action = READ
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.organisation = selectors.organisation_for(self.scope, self.kwargs["pk"], self.action)
+        if self.organisation is None or not self.allowed():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self) -> bool:
+        """Whether the user may use this page for `self.organisation` (beyond reading or managing it)."""
+        return True
+
+    def breadcrumbs(self) -> list[tuple[str, str | None]]:
+        """(name, link) from the root down to this organisation; ancestors the user may not read have no link."""
+        crumbs = [
+            (ancestor.name, ancestor.get_absolute_url() if self.scope.can(ancestor, READ) else None)
+            for ancestor in selectors.organisation_ancestors(self.organisation)
+        ]
+        return [*crumbs, (self.organisation.name, self.organisation.get_absolute_url())]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.organisation, breadcrumbs=self.breadcrumbs(), **kwargs)
+
+
+class OrganisationListView(ScopedViewMixin, TemplateView):
+    """The top of the user's scope(s) with their children, paginated with the total and member counts."""
+
+    template_name = "branches/organisation_list.html"
+
+    def get_context_data(self, **kwargs):
+        tops = set(selectors.scope_tops(self.scope))
+        paginator, page = _paginate(self.request, selectors.organisations_overview(self.scope))
+        rows = list(page.object_list)
+        for row in rows:
+            row.is_top = row.depth == 1 if self.scope.is_admin else row.path in tops
+        return super().get_context_data(
+            rows=rows,
+            page_obj=page,
+            paginator=paginator,
+            total=paginator.count,
+            can_create_root=self.scope.is_admin,
+            **kwargs,
+        )
+
+
+class OrganisationDetailView(OrganisationViewMixin, TemplateView):
+    """The overview: the organisation's facts, its committee and term, structure checks, and its sub-units."""
+
+    template_name = "branches/organisation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        organisation = self.organisation
+        term = selectors.committee_current(organisation)
+        paginator, page = _paginate(self.request, selectors.organisation_children(organisation))
+        figures = problems = None
+        if organisation.is_branch:
+            figures = selectors.structure_figures(organisation, term)
+            problems = rules.structure_problems(
+                full_members=figures.full_members,
+                members=figures.members,
+                committee_size=figures.committee_size,
+                is_joint=organisation.form == Form.JOINT,
+            )
+        today = timezone.localdate()
+        return super().get_context_data(
+            term=term,
+            posts=list(term.posts.all()) if term else [],
+            term_state=rules.term_state(term.term_ends_on if term else None, today),
+            past_terms=selectors.committee_terms_past(organisation) if organisation.is_branch else [],
+            figures=figures,
+            problems=problems,
+            children=list(page.object_list),
+            page_obj=page,
+            paginator=paginator,
+            children_total=paginator.count,
+            can_edit=may_edit(self.scope, organisation),
+            can_add_child=may_add_child(self.scope, organisation),
+            can_elect=may_elect(self.scope, organisation),
+            roster_url=f"{reverse('members:list')}?organisation={organisation.pk}",
+            **kwargs,
+        )
+
+
+class OrganisationCreateView(OrganisationViewMixin, FormView):
+    """Add a sub-unit under the organisation in the URL: admins any level the tree allows, a secretary a 党小组."""
+
+    template_name = "branches/organisation_form.html"
+    form_class = OrganisationForm
+    action = MANAGE
+
+    def allowed(self) -> bool:
+        return may_add_child(self.scope, self.organisation)
+
+    def get_form_kwargs(self):
+        levels = None if self.scope.is_admin else [Level.PARTY_GROUP]
+        return {**super().get_form_kwargs(), "parent": self.organisation, "levels": levels}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(parent=self.organisation, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            created = services.organisation_create(parent=self.organisation, data=form.organisation_data())
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已新建党组织：%(name)s。") % {"name": created.name})
+        return HttpResponseRedirect(created.get_absolute_url())
+
+
+class OrganisationRootCreateView(ScopedViewMixin, FormView):
+    """Add a top-level organisation (admins only)."""
+
+    template_name = "branches/organisation_form.html"
+    form_class = OrganisationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.scope.is_admin:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "parent": None}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(breadcrumbs=[], **kwargs)
+
+    def form_valid(self, form):
+        try:
+            created = services.organisation_create(parent=None, data=form.organisation_data())
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已新建党组织：%(name)s。") % {"name": created.name})
+        return HttpResponseRedirect(created.get_absolute_url())
+
+
+class OrganisationUpdateView(OrganisationViewMixin, FormView):
+    """Edit an organisation: admins anywhere, a secretary their branch and its 党小组 (the level stays)."""
+
+    template_name = "branches/organisation_form.html"
+    form_class = OrganisationForm
+    action = MANAGE
+
+    def allowed(self) -> bool:
+        return may_edit(self.scope, self.organisation)
+
+    def get_form_kwargs(self):
+        parent = Organisation.objects.get_parent(self.organisation)
+        return {
+            **super().get_form_kwargs(),
+            # The form writes into its instance while validating; the page keeps showing the saved one.
+            "instance": copy.copy(self.organisation),
+            "parent": parent,
+            "lock_level": not self.scope.is_admin,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(editing=True, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            updated = services.organisation_update(organisation=self.organisation, data=form.organisation_data())
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存%(name)s的信息。") % {"name": updated.name})
+        return HttpResponseRedirect(updated.get_absolute_url())
+
+
+class CommitteeStartView(OrganisationViewMixin, FormView):
+    """Record a committee election (换届) of a branch: the new term becomes current, the old one ends."""
+
+    template_name = "branches/committee_form.html"
+    form_class = CommitteeTermForm
+    action = MANAGE
+
+    def allowed(self) -> bool:
+        return may_elect(self.scope, self.organisation)
+
+    @cached_property
+    def current(self):
+        return selectors.committee_current(self.organisation)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.organisation, "current": self.current}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(current=self.current, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            term = services.committee_term_start(
+                organisation=self.organisation, elected_on=form.cleaned_data["elected_on"], posts=form.posts()
+            )
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("已记录%(name)s支部委员会换届，本届任期至%(date)s。")
+            % {"name": self.organisation.name, "date": term.term_ends_on.isoformat()},
+        )
+        # A secretary who is not in the new committee no longer manages the branch: send them home instead.
+        fresh_user = get_user_model().objects.get(pk=self.request.user.pk)
+        if scope_for(fresh_user).can(self.organisation, READ):
+            return HttpResponseRedirect(self.organisation.get_absolute_url())
+        return HttpResponseRedirect(resolve_url("home"))
+
+
+class OrganisationHistoryView(OrganisationViewMixin, TemplateView):
+    """Who changed the organisation's facts and when, paginated."""
+
+    template_name = "branches/organisation_history.html"
+
+    def get_context_data(self, **kwargs):
+        records = selectors.organisation_history(self.organisation)
+        paginator, page = _paginate(self.request, records)
+        start = page.start_index() - 1 if paginator.count else 0
+        # One version more than shown: the base the page's oldest version is compared with.
+        rows = list(records[start : start + settings.PAGE_SIZE + 1])
+        shown = rows[: settings.PAGE_SIZE]
+        base = rows[settings.PAGE_SIZE] if len(rows) > settings.PAGE_SIZE else None
+        return super().get_context_data(
+            entries=selectors.history_entries(shown, base=base),
+            page_obj=page,
+            paginator=paginator,
+            total=paginator.count,
+            **kwargs,
+        )
+
+
+# --- Language and errors -------------------------------------------------------------------------------------------
 
 
 @require_POST

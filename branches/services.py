@@ -1,0 +1,201 @@
+"""Every write to the organisation tree and its committees."""
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import rules, selectors
+from .errors import DomainError
+from .models import CommitteePost, CommitteeTerm, Level, Organisation, Post
+
+#: Fields of an organisation that its forms set.
+ORGANISATION_FIELDS = ("name", "code", "level", "domain", "form", "founded_on")
+
+#: Levels from the top of the tree down: 上级党委 → 基层党委 → 党总支 → 党支部 → 党小组.
+LEVEL_ORDER = (
+    Level.SUPERIOR_COMMITTEE,
+    Level.PRIMARY_COMMITTEE,
+    Level.GENERAL_BRANCH,
+    Level.BRANCH,
+    Level.PARTY_GROUP,
+)
+
+
+def child_levels(parent_level: str | None) -> list[str]:
+    """Levels (national): a unit sits below its parent's level, and a 党小组 only inside a 党支部.
+
+    A root may be any level but a 党小组; levels may be skipped (a 基层党委 may hold 党支部 directly).
+    """
+    if parent_level is None:
+        return [level for level in LEVEL_ORDER if level != Level.PARTY_GROUP]
+    if parent_level == Level.BRANCH:
+        return [Level.PARTY_GROUP]
+    if parent_level == Level.PARTY_GROUP:
+        return []
+    rank = LEVEL_ORDER.index(parent_level)
+    return [level for level in LEVEL_ORDER[rank + 1 :] if level != Level.PARTY_GROUP]
+
+
+def organisation_check(
+    *, data: dict, parent: Organisation | None, organisation: Organisation | None = None
+) -> dict[str, str]:
+    """Return the problems of an organisation's data as {field: Chinese message}; empty when valid.
+
+    `parent` is where the organisation sits (or will be added); `organisation` is the one being edited, if any.
+    """
+    problems: dict[str, str] = {}
+    code = (data.get("code") or "").strip()
+    if code:
+        taken = Organisation.objects.filter(code__iexact=code)
+        if organisation is not None:
+            taken = taken.exclude(pk=organisation.pk)
+        if taken.exists():
+            problems["code"] = _("组织代码“%(code)s”已被其他党组织使用。") % {"code": code}
+    founded_on: date | None = data.get("founded_on")
+    if founded_on and founded_on > timezone.localdate():
+        problems["founded_on"] = _("成立日期不能晚于今天。")
+    level = data.get("level")
+    if level:
+        parent_level = parent.level if parent is not None else None
+        if level not in child_levels(parent_level):
+            if parent is None:
+                problems["level"] = _("党小组不能作为顶层组织。")
+            elif parent_level == Level.PARTY_GROUP:
+                problems["level"] = _("党小组下不能再设下级组织。")
+            elif level == Level.PARTY_GROUP:
+                problems["level"] = _("党小组只能设在党支部之下。")
+            else:
+                problems["level"] = _("下级组织的层级必须低于上级组织“%(parent)s”（%(level)s）。") % {
+                    "parent": parent.name,
+                    "level": parent.get_level_display(),
+                }
+        elif organisation is not None and organisation.numchild:
+            allowed = child_levels(level)
+            below = set(Organisation.objects.get_children(organisation).values_list("level", flat=True))
+            if not below <= set(allowed):
+                problems["level"] = _("该组织已有下级组织，层级必须高于其全部下级组织。")
+    return problems
+
+
+def _raise_first(problems: dict[str, str]) -> None:
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise DomainError(message, field=None if field == "__all__" else field)
+
+
+def _full_clean(instance: Organisation, **kwargs) -> None:
+    """Model validation, reported as the project's domain error."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise DomainError(messages[0], field=None if field == "__all__" else field) from error
+
+
+def _clean_data(data: dict) -> dict:
+    fields = {name: data[name] for name in ORGANISATION_FIELDS if name in data}
+    for name in ("name", "code"):
+        if isinstance(fields.get(name), str):
+            fields[name] = fields[name].strip()
+    return fields
+
+
+@transaction.atomic
+def organisation_create(*, parent: Organisation | None, data: dict) -> Organisation:
+    """Add an organisation under `parent` (or as a root) after checking the level and code rules."""
+    fields = _clean_data(data)
+    _raise_first(organisation_check(data=fields, parent=parent))
+    candidate = Organisation(**fields)
+    _full_clean(candidate, exclude=["path", "depth", "numchild"])
+    if parent is None:
+        return Organisation.objects.add_root(instance=candidate)
+    return Organisation.objects.add_child(parent, instance=candidate)
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, data: dict) -> Organisation:
+    """Change an organisation's name, code, level, domain, form or founding date; its place in the tree stays."""
+    fields = _clean_data(data)
+    parent = Organisation.objects.get_parent(organisation)
+    _raise_first(organisation_check(data=fields, parent=parent, organisation=organisation))
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    _full_clean(organisation)
+    organisation.save()
+    return organisation
+
+
+def committee_check(
+    *, organisation: Organisation, elected_on: date, posts: Iterable[tuple[object, str]]
+) -> dict[str, str]:
+    """Return the problems of a new committee term as {field: Chinese message}; empty when valid.
+
+    Committee (national): one 书记; holders are 正式党员 of the branch (预备党员 have no 被选举权), each in one
+    post; a 支委会 has at most 7 members.
+    """
+    problems: dict[str, str] = {}
+    posts = list(posts)
+    if organisation.level != Level.BRANCH:
+        return {"__all__": _("只有党支部可以选举支部委员会。")}
+    if elected_on > timezone.localdate():
+        problems["elected_on"] = _("选举日期不能晚于今天。")
+    else:
+        current = CommitteeTerm.objects.filter(organisation=organisation, is_current=True).first()
+        if current is not None and elected_on <= current.elected_on:
+            problems["elected_on"] = _("选举日期必须晚于现任支部委员会的选举日期（%(date)s）。") % {
+                "date": current.elected_on.isoformat()
+            }
+    secretaries = sum(1 for _member, post in posts if post == Post.SECRETARY)
+    if secretaries != 1:
+        problems["secretary"] = _("支部委员会须有且只有一名书记。")
+    if any(post not in Post.values for _member, post in posts):
+        problems.setdefault("__all__", _("职务无效。"))
+    holders = Counter(member.pk for member, _post in posts)
+    twice = [member.name for member, _post in posts if holders[member.pk] > 1]
+    if twice:
+        problems.setdefault(
+            "__all__",
+            _("同一名党员在一届支部委员会中只能担任一个职务：%(names)s。") % {"names": "、".join(dict.fromkeys(twice))},
+        )
+    outside = [
+        member.name
+        for member, _post in posts
+        if member.organisation_id != organisation.pk
+        or member.is_deleted
+        or member.status != selectors.FULL_MEMBER_STATUS
+    ]
+    if outside:
+        problems.setdefault("__all__", _("支部委员须为本支部的正式党员：%(names)s。") % {"names": "、".join(outside)})
+    if len(holders) > rules.COMMITTEE_MAX:
+        problems.setdefault("__all__", _("支部委员会一般不超过7人。"))
+    return problems
+
+
+@transaction.atomic
+def committee_term_start(
+    *, organisation: Organisation, elected_on: date, posts: list[tuple[object, str]]
+) -> CommitteeTerm:
+    """Record a committee election (换届): the previous term ends, the new one is current.
+
+    The term ends after 5 years for 村 and 社区 branches and 3 years for the others (`rules.term_ends_on`).
+    """
+    # Lock the branch so that two elections recorded at once cannot both become current.
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _raise_first(committee_check(organisation=organisation, elected_on=elected_on, posts=posts))
+    for previous in CommitteeTerm.objects.filter(organisation=organisation, is_current=True):
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    term = CommitteeTerm.objects.create(
+        organisation=organisation,
+        elected_on=elected_on,
+        term_ends_on=rules.term_ends_on(organisation.domain, elected_on),
+        is_current=True,
+    )
+    for member, post in posts:
+        CommitteePost.objects.create(term=term, member=member, post=post)
+    return term
