@@ -21,7 +21,8 @@ from branches.access import MANAGE, READ, ScopedViewMixin
 from branches.errors import DomainError
 from branches.models import Level
 
-from . import crypto
+from . import crypto, selectors
+from .filters import MemberFilter
 from .imports import ImportRow, import_rows_check, members_import
 from .models import IdNumberAccess, Member
 from .spreadsheets import MAX_ROWS, roster_workbook, template_workbook, workbook_bytes, workbook_read
@@ -186,17 +187,8 @@ def _stale_uploads_remove() -> None:
 
 
 def roster_for_export(request, scope):
-    """The roster the user sees with the request's filters: the members they may read."""
-    members = Member.objects.filter(scope.path_q("organisation__path", READ)).select_related(
-        "organisation", "party_group"
-    )
-    status = request.GET.get("status", "")
-    if status:
-        members = members.filter(status=status)
-    name = request.GET.get("q", "").strip()
-    if name:
-        members = members.filter(name__contains=name)
-    return members.order_by("organisation__path", "name", "pk")
+    """The roster as the user sees it with the request's search, filters and sorting (same filter as the page)."""
+    return MemberFilter(request.GET, queryset=selectors.members_visible(scope), scope=scope).qs
 
 
 class ExportView(ScopedViewMixin, View):

@@ -2,11 +2,11 @@
 
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Div, Layout, Row, Submit
 from django.utils.translation import gettext_lazy as _
 
 from branches.access import READ, Scope
-from branches.models import Level, Organisation
+from branches.models import Organisation
 
 from . import rules, selectors
 from .models import Education, Member, Status
@@ -71,28 +71,36 @@ class MemberFilter(django_filters.FilterSet):
         super().__init__(data, queryset=queryset, **kwargs)
         self.scope = scope
         self.filters["organisation"].queryset = (
-            scope.organisations(READ).exclude(level=Level.PARTY_GROUP).order_by("path")
-            if scope.is_authenticated
-            else Organisation.objects.none()
+            scope.organisations(READ).order_by("path") if scope.is_authenticated else Organisation.objects.none()
         )
         helper = FormHelper()
         helper.form_method = "get"
         helper.disable_csrf = True
         helper.form_class = "roster-filters"
+        more = ("status", "organisation", "education", "age", "mobile", "ordering")
+        # On phones only the search box shows; the other filters fold away unless one of them is in use.
+        expanded = any(self.data.get(name) for name in more) if self.data else False
         helper.layout = Layout(
             Row(
-                Column("q", css_class="col-12 col-md-6 col-lg-4"),
-                Column("status", css_class="col-6 col-md-3 col-lg-2"),
-                Column("organisation", css_class="col-6 col-md-3 col-lg-2"),
-                Column("education", css_class="col-6 col-md-3 col-lg-2"),
-                Column("age", css_class="col-6 col-md-3 col-lg-2"),
-                Column("mobile", css_class="col-6 col-md-3 col-lg-2"),
-                Column("ordering", css_class="col-6 col-md-3 col-lg-2"),
+                Column("q", css_class="col-12 col-md-8 col-lg-6"),
                 Column(
                     Submit("", _("查询"), css_class="w-100"),
-                    css_class="col-12 col-md-3 col-lg-2 align-self-end mb-3",
+                    css_class="col-6 col-md-4 col-lg-2 align-self-end mb-3",
                 ),
-            )
+                Column(
+                    HTML(
+                        '<button type="button" class="btn btn-outline-secondary w-100" data-bs-toggle="collapse" '
+                        'data-bs-target="#roster-more-filters" aria-controls="roster-more-filters" '
+                        f'aria-expanded="{str(expanded).lower()}">{_("更多筛选")}</button>'
+                    ),
+                    css_class="col-6 d-md-none align-self-end mb-3",
+                ),
+            ),
+            Div(
+                Row(*(Column(name, css_class="col-6 col-md-4 col-lg-2") for name in more)),
+                css_class="collapse d-md-block" + (" show" if expanded else ""),
+                css_id="roster-more-filters",
+            ),
         )
         self.form.helper = helper
         top_depth = min((len(p) // Organisation.steplen for p in scope.paths(READ)), default=1)

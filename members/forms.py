@@ -64,6 +64,8 @@ class MemberForm(forms.ModelForm):
             }
             self.initial["version"] = self.instance.version
         self.helper = FormHelper()
+        # The server's Chinese messages at each field, rather than the browser's own bubbles.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset(
                 _("基本信息"),

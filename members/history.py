@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from branches.models import Organisation
 
@@ -17,7 +18,7 @@ from .models import Member
 
 #: Fields whose changes are not shown: secrets, and values that change on every save.
 HIDDEN_FIELDS = {"id_number_encrypted", "id_number_index", "version", "deleted_at", "created_at", "updated_at"}
-KIND_LABELS = {"+": "创建", "~": "修改", "-": "删除"}
+KIND_LABELS = {"+": gettext_lazy("创建"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
 
 
 @dataclass
@@ -48,21 +49,26 @@ def history_entries(records: list, *, base=None) -> list[HistoryEntry]:
     names = _related_names([*records, base] if base is not None else records)
     entries = []
     for record, older in pairs:
-        kind = _(KIND_LABELS.get(record.history_type, "修改"))
+        kind = str(KIND_LABELS.get(record.history_type, KIND_LABELS["~"]))
         changes = []
         if older is not None and record.history_type != "+":
-            delta = record.diff_against(older, excluded_fields=HIDDEN_FIELDS)
-            for change in delta.changes:
-                model_field = Member._meta.get_field(change.field)
-                changes.append(
-                    Change(
-                        str(model_field.verbose_name),
-                        _display(model_field, change.old, names),
-                        _display(model_field, change.new, names),
+            for model_field in _shown_fields():
+                old, new = getattr(older, model_field.attname), getattr(record, model_field.attname)
+                if old != new:
+                    changes.append(
+                        Change(
+                            str(model_field.verbose_name),
+                            _display(model_field, old, names),
+                            _display(model_field, new, names),
+                        )
                     )
-                )
         entries.append(HistoryEntry(record=record, kind=kind, changes=changes))
     return entries
+
+
+def _shown_fields() -> list:
+    """Fields whose changes are shown (non-editable ones too, such as the masked ID number), in the model's order."""
+    return [f for f in Member._meta.concrete_fields if f.name not in HIDDEN_FIELDS and not f.primary_key]
 
 
 def _related_names(records: list) -> dict[tuple[str, object], str]:

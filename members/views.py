@@ -11,6 +11,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from branches.access import MANAGE, ScopedViewMixin
 from branches.errors import DomainError
+from branches.models import Level
 
 from . import crypto, history, selectors, services
 from .filters import MemberFilter
@@ -150,6 +151,12 @@ class MemberCreateView(MemberViewMixin, FormView):
         organisation = self.request.GET.get("organisation", "")
         if organisation.isdigit():
             initial["organisation"] = int(organisation)
+        else:
+            # A secretary of one branch gets it preset.
+            managed = self.scope.organisations(MANAGE).filter(level=Level.BRANCH)
+            branches = list(managed.values_list("pk", flat=True)[:2])
+            if len(branches) == 1:
+                initial["organisation"] = branches[0]
         return initial
 
     def form_valid(self, form):

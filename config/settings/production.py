@@ -2,6 +2,7 @@
 
 import os
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -22,6 +23,13 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_O
 require("DATABASE_URL")
 REDIS_URL = require("REDIS_URL")
 ID_NUMBER_ENCRYPTION_KEY = require("ID_NUMBER_ENCRYPTION_KEY")
+try:
+    Fernet(ID_NUMBER_ENCRYPTION_KEY.encode())
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "ID_NUMBER_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64-encoded bytes); generate one with "
+        '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.'
+    ) from exc
 ID_NUMBER_INDEX_KEY = require("ID_NUMBER_INDEX_KEY")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
@@ -32,6 +40,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Behind reverse proxies the socket's peer is the proxy. With DJANGO_TRUSTED_PROXY_COUNT=n the client is the n-th
+# address from the right of X-Forwarded-For (the ones our own proxies appended); anything further left was sent by
+# the client and is ignored. 0 (the default) uses REMOTE_ADDR, so a client cannot choose its address for the
+# login throttle.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+
+def client_address(request) -> str | None:
+    """The client's address as our trusted proxies saw it."""
+    if TRUSTED_PROXY_COUNT:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= TRUSTED_PROXY_COUNT:
+            return forwarded[-TRUSTED_PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR")
+
+
+AXES_CLIENT_IP_CALLABLE = client_address
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
