@@ -109,3 +109,12 @@ def test_login_throttle_behind_trusted_proxies(monkeypatch, count, forwarded, ex
     module = _production(monkeypatch, {"DJANGO_TRUSTED_PROXY_COUNT": str(count)})
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert module.AXES_CLIENT_IP_CALLABLE(request) == expected
+
+
+def test_local_settings_work_in_a_fresh_clone_without_var(tmp_path):
+    """With no settings and no var/ folder yet (a fresh clone), the SQLite database can be created and read."""
+    var = tmp_path / "fresh" / "var"
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "PORTAL_VAR_DIR": str(var)}
+    result = _run(env, "showmigrations", "branches")
+    assert result.returncode == 0, result.stderr
+    assert (var / "portal.sqlite3").exists()
