@@ -10,3 +10,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests never run collectstatic: let whitenoise look files up on demand instead of scanning STATIC_ROOT at start-up.
+WHITENOISE_AUTOREFRESH = True
