@@ -9,3 +9,8 @@ from tests.matrix import Case  # noqa: F401  (used by the sections below)
 CASES: dict = {}
 
 EXEMPT: dict[str, str] = {}
+
+# --- Photos, attachments, minutes PDF, calendar, .ics feed, my meetings (tests/meetings/access_cases_files.py) ------
+from tests.meetings.access_cases_files import CASES as _FILE_CASES  # noqa: E402
+
+CASES.update(_FILE_CASES)

@@ -1,0 +1,185 @@
+"""A meeting's photos and attachments: upload, remove, and stream them to users who may read the meeting.
+
+Files have no public address: every download goes through a view that checks the meeting is in the user's scope.
+"""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView, View
+
+from branches.access import MANAGE, ScopedViewMixin
+from branches.errors import DomainError
+
+from . import selectors, services
+from .models import Meeting, MeetingAttachment, MeetingPhoto
+from .upload_forms import AttachmentUploadForm, PhotoUploadForm
+
+
+class MeetingFileMixin(ScopedViewMixin):
+    """Load the meeting (404 outside the user's read scope); `manage = True` also requires managing its branch."""
+
+    manage = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.meeting = self.get_meeting()
+        if self.manage:
+            self.require(self.meeting.organisation, MANAGE)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_meeting(self) -> Meeting:
+        meeting = selectors.meetings_visible_to(self.scope).filter(pk=self.kwargs["pk"]).first()
+        if meeting is None:
+            raise Http404
+        return meeting
+
+    def meeting_url(self, anchor: str) -> str:
+        return f"{self.meeting.get_absolute_url()}#{anchor}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+
+def _stream(field_file, content_type: str, *, filename: str | None = None) -> FileResponse:
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=filename is not None, filename=filename or ""
+    )
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Photos --------------------------------------------------------------------------------------------------------
+
+
+class PhotoView(MeetingFileMixin, View):
+    """Stream one photo of a meeting (a clean JPEG) to a user who may read the meeting."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        photo = MeetingPhoto.objects.filter(pk=kwargs["photo_pk"], meeting=self.meeting).first()
+        if photo is None:
+            raise Http404
+        return _stream(photo.image, "image/jpeg")
+
+
+class PhotoAddView(MeetingFileMixin, FormView):
+    """Upload one or more photos (optional, never counted) to a meeting of a branch the user manages."""
+
+    manage = True
+    template_name = "meetings/photo_form.html"
+    form_class = PhotoUploadForm
+
+    def form_valid(self, form):
+        images = form.cleaned_data["images"]
+        try:
+            with transaction.atomic():  # all the photos of one upload, or none
+                for image in images:
+                    services.meeting_photo_add(
+                        meeting=self.meeting, upload=image, by=self.request.user, caption=form.cleaned_data["caption"]
+                    )
+        except DomainError as error:
+            form.add_error("images" if error.field in ("image", "photo") else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已上传%(n)d张照片。") % {"n": len(images)})
+        return HttpResponseRedirect(self.meeting_url("photos"))
+
+
+class PhotoRemoveView(MeetingFileMixin, TemplateView):
+    """Confirm, then remove a photo (the file is deleted once the removal is saved)."""
+
+    manage = True
+    template_name = "meetings/file_confirm_remove.html"
+
+    def get_object(self) -> MeetingPhoto:
+        photo = MeetingPhoto.objects.filter(pk=self.kwargs["photo_pk"], meeting=self.meeting).first()
+        if photo is None:
+            raise Http404
+        return photo
+
+    def get_context_data(self, **kwargs):
+        photo = self.get_object()
+        return super().get_context_data(
+            item=photo, kind=_("照片"), name=photo.caption or _("未加说明的照片"), anchor="photos", **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        photo = self.get_object()
+        try:
+            services.meeting_photo_remove(photo=photo)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已删除照片。"))
+        return HttpResponseRedirect(self.meeting_url("photos"))
+
+
+# --- Attachments ---------------------------------------------------------------------------------------------------
+
+
+class AttachmentDownloadView(MeetingFileMixin, View):
+    """Download an attachment under its original name, to a user who may read the meeting."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        attachment = MeetingAttachment.objects.filter(pk=kwargs["attachment_pk"], meeting=self.meeting).first()
+        if attachment is None:
+            raise Http404
+        return _stream(attachment.file, attachment.content_type, filename=attachment.original_name)
+
+
+class AttachmentAddView(MeetingFileMixin, FormView):
+    """Attach a PDF or Office document to a meeting of a branch the user manages."""
+
+    manage = True
+    template_name = "meetings/attachment_form.html"
+    form_class = AttachmentUploadForm
+
+    def form_valid(self, form):
+        try:
+            attachment = services.meeting_attachment_add(
+                meeting=self.meeting, upload=form.cleaned_data["file"], by=self.request.user
+            )
+        except DomainError as error:
+            form.add_error("file" if error.field == "file" else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已上传附件：%(name)s。") % {"name": attachment.original_name})
+        return HttpResponseRedirect(self.meeting_url("attachments"))
+
+
+class AttachmentRemoveView(MeetingFileMixin, TemplateView):
+    """Confirm, then remove an attachment."""
+
+    manage = True
+    template_name = "meetings/file_confirm_remove.html"
+
+    def get_object(self) -> MeetingAttachment:
+        attachment = MeetingAttachment.objects.filter(pk=self.kwargs["attachment_pk"], meeting=self.meeting).first()
+        if attachment is None:
+            raise Http404
+        return attachment
+
+    def get_context_data(self, **kwargs):
+        attachment = self.get_object()
+        return super().get_context_data(
+            item=attachment, kind=_("附件"), name=attachment.original_name, anchor="attachments", **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        attachment = self.get_object()
+        try:
+            services.meeting_attachment_remove(attachment=attachment)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已删除附件：%(name)s。") % {"name": attachment.original_name})
+        return HttpResponseRedirect(self.meeting_url("attachments"))
