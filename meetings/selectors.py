@@ -23,6 +23,7 @@ from .models import (
     MeetingStatus,
     MeetingType,
     MeetingTypeLink,
+    Period,
     RequirementOverride,
 )
 from .rules import PeriodRange, Requirement
@@ -30,9 +31,11 @@ from .rules import PeriodRange, Requirement
 STATUS_LABELS = {
     rules.GREEN: _("已完成"),
     rules.YELLOW: _("即将到期"),
-    rules.RED: _("未完成"),
+    rules.RED: _("逾期"),
     rules.NEUTRAL: _("不适用"),
 }
+#: A requirement with time left that is not yet due soon: neutral (grey), but not "不适用".
+NOT_YET_DUE_LABEL = _("未到期")
 
 # --- The tree around a meeting -------------------------------------------------------------------------------------
 
@@ -216,6 +219,8 @@ class TypeCompliance:
 
     @property
     def status_label(self) -> str:
+        if self.status == rules.NEUTRAL and self.required > 0:
+            return str(NOT_YET_DUE_LABEL)
         return str(STATUS_LABELS[self.status])
 
     def as_dict(self) -> dict:
@@ -301,6 +306,46 @@ def _requirements(organisations: Sequence[Organisation]) -> dict[int, dict[str, 
             ]
             requirements[meeting_type] = rules.nearest_override(candidates) or rules.default_requirement(meeting_type)
         result[organisation.pk] = requirements
+    return result
+
+
+@dataclass(frozen=True)
+class RequirementSource:
+    """The requirement in force for one meeting type and where it comes from (None: the rules' default)."""
+
+    meeting_type: str
+    requirement: Requirement
+    source: Organisation | None
+    own: RequirementOverride | None
+
+    @property
+    def label(self) -> str:
+        return str(MeetingType(self.meeting_type).label)
+
+    @property
+    def period_label(self) -> str:
+        return str(Period(self.requirement.period).label)
+
+
+def requirement_sources(organisation: Organisation) -> list[RequirementSource]:
+    """For the requirement settings page: per checked type, the effective requirement, the organisation whose
+    setting it is (nearest ancestor wins; None for the default) and this organisation's own setting (one query)."""
+    chain = _ancestor_paths(organisation.path)
+    overrides = RequirementOverride.objects.filter(organisation__path__in=chain).select_related("organisation")
+    by_type: dict[str, list[tuple[int, RequirementOverride]]] = defaultdict(list)
+    for override in overrides:
+        by_type[override.meeting_type].append((len(override.organisation.path), override))
+    result = []
+    for meeting_type in rules.COMPLIANCE_TYPES:
+        found = by_type.get(meeting_type, [])
+        nearest = max(found, key=lambda pair: pair[0])[1] if found else None
+        requirement = (
+            Requirement(meeting_type, nearest.period, nearest.count)
+            if nearest
+            else rules.default_requirement(meeting_type)
+        )
+        own = nearest if nearest is not None and nearest.organisation_id == organisation.pk else None
+        result.append(RequirementSource(meeting_type, requirement, nearest.organisation if nearest else None, own))
     return result
 
 

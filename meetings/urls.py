@@ -7,6 +7,14 @@ app_name = "meetings"
 urlpatterns: list = [
 ]
 
+# Compliance pages (compliance_views.py).
+from . import compliance_views  # noqa: E402
+
+urlpatterns += [
+    path("compliance/<int:pk>/", compliance_views.ComplianceView.as_view(), name="compliance"),
+    path("requirements/<int:pk>/", compliance_views.RequirementsView.as_view(), name="requirements"),
+]
+
 # Photos, attachments, minutes PDF, calendar, .ics feed and the member's own meetings (file_views.py, minutes.py,
 # calendar_views.py).
 from . import calendar_views, file_views, minutes  # noqa: E402

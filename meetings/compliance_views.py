@@ -1,0 +1,211 @@
+"""The compliance pages: an organisation's compliance table for a period, and its requirement settings."""
+
+from collections import Counter
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from branches import selectors as branch_selectors
+from branches.access import MANAGE, READ, Scope, ScopedViewMixin
+from branches.errors import DomainError
+from branches.models import Level, Organisation
+
+from . import rules, selectors, services
+from .compliance_forms import ComplianceFilterForm, RequirementForm
+from .models import MeetingType, Period
+
+#: The overall status of a branch, with its text label (a colour never stands alone).
+OVERALL_LABELS = {
+    rules.RED: selectors.STATUS_LABELS[rules.RED],
+    rules.YELLOW: selectors.STATUS_LABELS[rules.YELLOW],
+    rules.GREEN: selectors.STATUS_LABELS[rules.GREEN],
+    rules.NEUTRAL: selectors.NOT_YET_DUE_LABEL,
+}
+
+
+def may_set_requirements(scope: Scope, organisation: Organisation) -> bool:
+    """A committee sets requirements for its subtree: admins, and managers of a committee above the branches that
+    contains the organisation. A branch secretary reads their branch's requirements but cannot lower them."""
+    if scope.is_admin:
+        return True
+    if not scope.can(organisation, MANAGE):
+        return False
+    committees = Organisation.objects.filter(pk__in=scope.managed_ids).exclude(
+        level__in=(Level.BRANCH, Level.PARTY_GROUP)
+    )
+    return any(organisation.path.startswith(path) for path in committees.values_list("path", flat=True))
+
+
+def period_choices(today: date, chosen: rules.PeriodRange) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The period selector's options: this and the previous 11 months, 7 quarters and 2 years."""
+    months, quarters, years = [], [], []
+    year, month = today.year, today.month
+    for _i in range(12):
+        months.append(rules.period_range(Period.MONTH, year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    for _i in range(8):
+        quarters.append(rules.period_range(Period.QUARTER, year, quarter))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    years = [rules.period_range(Period.YEAR, today.year - i) for i in range(3)]
+    groups = [
+        (_("月度"), [(p.code, _("%(year)d年%(n)d月") % {"year": p.year, "n": p.n}) for p in months]),
+        (_("季度"), [(p.code, _("%(year)d年第%(n)d季度") % {"year": p.year, "n": p.n}) for p in quarters]),
+        (_("年度"), [(p.code, _("%(year)d年") % {"year": p.year}) for p in years]),
+    ]
+    if chosen.code not in {code for _label, options in groups for code, _name in options}:
+        groups.insert(0, (_("所选期间"), [(chosen.code, chosen.code)]))
+    return groups
+
+
+def period_label(period: rules.PeriodRange) -> str:
+    if period.kind == Period.MONTH:
+        return _("%(year)d年%(n)d月") % {"year": period.year, "n": period.n}
+    if period.kind == Period.QUARTER:
+        return _("%(year)d年第%(n)d季度") % {"year": period.year, "n": period.n}
+    return _("%(year)d年") % {"year": period.year}
+
+
+def _url_or_empty(name: str) -> str:
+    """A page of another part of the meetings app, or "" while it does not exist (no link is shown then)."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+class OrganisationPageMixin(ScopedViewMixin):
+    """A compliance page of one organisation the user may read; outside the scope: 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.organisation = branch_selectors.organisation_for(self.scope, self.kwargs["pk"], READ)
+        if self.organisation is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def breadcrumbs(self) -> list[tuple[str, str | None]]:
+        crumbs = [
+            (ancestor.name, ancestor.get_absolute_url() if self.scope.can(ancestor, READ) else None)
+            for ancestor in branch_selectors.organisation_ancestors(self.organisation)
+        ]
+        return [*crumbs, (self.organisation.name, self.organisation.get_absolute_url())]
+
+
+class ComplianceView(OrganisationPageMixin, TemplateView):
+    """Compliance of every branch and party group under an organisation for a month, quarter or year:
+    required and held meetings per type with their status, the silent flag and the attendance rate.
+    Ordered as the tree is, never by score."""
+
+    template_name = "meetings/compliance_list.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        form = ComplianceFilterForm(self.request.GET)
+        form.is_valid()
+        period = form.cleaned_data.get("period") or rules.period_containing(Period.QUARTER, today)
+        status = form.cleaned_data.get("status") or ""
+        results = selectors.compliance_for_branches(
+            selectors.compliance_units(self.organisation), period, today=today
+        )
+        counts = Counter(result.status for result in results)
+        columns = [
+            t for t in rules.COMPLIANCE_TYPES if any(r.for_type(t).required or r.for_type(t).held for r in results)
+        ]
+        shown = [result for result in results if not status or result.status == status]
+        paginator = Paginator(shown, settings.PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        rows = [
+            (result, OVERALL_LABELS[result.status], [result.for_type(t) for t in columns])
+            for result in page.object_list
+        ]
+        query = urlencode({"period": period.code, **({"status": status} if status else {})})
+        return super().get_context_data(
+            organisation=self.organisation,
+            breadcrumbs=self.breadcrumbs(),
+            form=form,
+            period=period,
+            period_label=period_label(period),
+            period_choices=period_choices(today, period),
+            status=status,
+            status_label=OVERALL_LABELS.get(status, ""),
+            status_choices=[(code, label) for code, label in form.fields["status"].choices if code],
+            summary=[(code, OVERALL_LABELS[code], counts.get(code, 0)) for code in rules.STATUSES],
+            unit_total=len(results),
+            columns=[(t, MeetingType(t).label) for t in columns],
+            rows=rows,
+            page_obj=page,
+            paginator=paginator,
+            total=paginator.count,
+            query=query,
+            list_url=_url_or_empty("meetings:list"),
+            may_set=may_set_requirements(self.scope, self.organisation),
+            **kwargs,
+        )
+
+
+class RequirementsView(OrganisationPageMixin, TemplateView):
+    """An organisation's meeting requirements: per type the value in force and where it comes from (the default,
+    an ancestor's setting, or its own); a committee's managers and admins set or clear its own setting."""
+
+    template_name = "meetings/compliance_requirements.html"
+
+    def get_context_data(self, form: RequirementForm | None = None, **kwargs):
+        sources = selectors.requirement_sources(self.organisation)
+        return super().get_context_data(
+            organisation=self.organisation,
+            breadcrumbs=self.breadcrumbs(),
+            sources=sources,
+            period_choices=Period.choices,
+            may_set=may_set_requirements(self.scope, self.organisation),
+            bound_form=form,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not may_set_requirements(self.scope, self.organisation):
+            raise Http404
+        if request.POST.get("action") == "clear":
+            meeting_type = request.POST.get("meeting_type", "")
+            if meeting_type not in rules.COMPLIANCE_TYPES:
+                messages.error(request, _("会议类型无效。"))
+                return HttpResponseRedirect(self._url())
+            services.requirement_override_clear(organisation=self.organisation, meeting_type=meeting_type)
+            messages.success(
+                request,
+                _("已取消本组织对%(type)s的要求设置，改为沿用上级或默认要求。")
+                % {"type": MeetingType(meeting_type).label},
+            )
+            return HttpResponseRedirect(self._url())
+        form = RequirementForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.requirement_override_set(
+                    organisation=self.organisation,
+                    meeting_type=data["meeting_type"],
+                    period=data["period"],
+                    count=data["count"],
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("已保存%(type)s的要求，适用于%(name)s及其下级组织。")
+                    % {"type": MeetingType(data["meeting_type"]).label, "name": self.organisation.name},
+                )
+                return HttpResponseRedirect(self._url())
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def _url(self) -> str:
+        return reverse("meetings:requirements", args=[self.organisation.pk])

@@ -1,0 +1,96 @@
+"""Compliance on pages the meetings app does not own (the branch page): `{% load meetings_compliance %}`.
+
+The branches app sits below meetings and must not import it, so its templates use these tags instead:
+`{% due_this_month organisation %}`, `{% compliance_calendar organisation %}`, `{% compliance_links organisation %}`.
+Each renders nothing for an organisation the checks do not cover, and costs a fixed number of queries.
+"""
+
+from itertools import groupby
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.access import MANAGE, scope_for
+from branches.models import Level
+
+from .. import rules, selectors
+from ..models import Period
+
+register = template.Library()
+
+_CHECKED_LEVELS = (Level.BRANCH, Level.PARTY_GROUP)
+
+
+def _checked(organisation) -> bool:
+    return organisation is not None and organisation.level in _CHECKED_LEVELS
+
+
+def _scope(context):
+    request = context.get("request")
+    return scope_for(getattr(request, "user", None))
+
+
+def _window_label(window: rules.PeriodRange) -> str:
+    if window.kind == Period.MONTH:
+        return _("%(n)d月") % {"n": window.n}
+    if window.kind == Period.QUARTER:
+        return _("第%(n)d季度") % {"n": window.n}
+    return _("全年")
+
+
+@register.inclusion_tag("meetings/includes/compliance_calendar.html", takes_context=True)
+def compliance_calendar(context, organisation, year: int | None = None):
+    """The year's compliance calendar of a branch or party group: a row per required meeting type, a cell per
+    window (monthly types a cell a month, quarterly ones a quarter, yearly ones the year), each a status badge."""
+    if not _checked(organisation):
+        return {"show": False}
+    today = timezone.localdate()
+    year = year or today.year
+    months = selectors.compliance_year_calendar(organisation, year, today=today)
+    rows = []
+    for meeting_type in rules.COMPLIANCE_TYPES:
+        items = [compliance.for_type(meeting_type) for _month, compliance in months]
+        if not any(item.required for item in items):
+            continue
+        # Months judged over one window (a quarter, the year) share one cell spanning them.
+        cells = []
+        for _window, group in groupby(items, key=lambda item: item.window.code):
+            same = list(group)
+            cells.append((len(same), same[0], _window_label(same[0].window)))
+        rows.append((items[0].label, cells))
+    return {
+        "show": True,
+        "organisation": organisation,
+        "year": year,
+        "months": [month for month, _compliance in months],
+        "current_month": today.month if today.year == year else None,
+        "rows": rows,
+    }
+
+
+@register.inclusion_tag("meetings/includes/due_this_month.html", takes_context=True)
+def due_this_month(context, organisation):
+    """"本月待办": the required meetings a branch or party group still owes whose time runs out this month
+    (or that are already due soon or overdue), with a link to plan each for those who manage it."""
+    if not _checked(organisation):
+        return {"show": False}
+    today = timezone.localdate()
+    try:
+        create_url = reverse("meetings:create")
+    except NoReverseMatch:
+        create_url = ""
+    return {
+        "show": True,
+        "organisation": organisation,
+        "today": today,
+        "items": selectors.due_this_month(organisation, today=today),
+        "create_url": create_url if _scope(context).can(organisation, MANAGE) else "",
+    }
+
+
+@register.inclusion_tag("meetings/includes/compliance_links.html")
+def compliance_links(organisation):
+    """Buttons to the organisation's compliance page and requirement settings."""
+    return {"organisation": organisation}
