@@ -154,7 +154,7 @@ def minutes_pdf(meeting: Meeting) -> bytes:
     pdf = MinutesDocument(format="A4")
     pdf.set_title(_("%(org)s会议记录") % {"org": meeting.organisation.name})
     pdf.set_creator(_("党支部工作管理平台"))
-    pdf.add_font(FONT, "", str(font_path(getattr(settings, "MINUTES_FONT_PATH", "") or "")))
+    pdf.add_font(FONT, "", str(font_path(settings.MINUTES_FONT_PATH)))
     pdf.footer_text = _("%(org)s会议记录") % {"org": meeting.organisation.name}
     pdf.alias_nb_pages()
     pdf.set_auto_page_break(auto=True, margin=20)

@@ -126,6 +126,8 @@ PAGE_SIZE = 25
 MEETING_BACKFILL_DAYS = int(os.environ.get("PORTAL_MEETING_BACKFILL_DAYS", "7"))
 PHOTO_MAX_BYTES = int(os.environ.get("PORTAL_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("PORTAL_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# A .ttf/.ttc with Chinese glyphs for the minutes PDF; empty: the font vendored under static/vendor/, else a system one.
+MINUTES_FONT_PATH = os.environ.get("PORTAL_MINUTES_FONT_PATH", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
