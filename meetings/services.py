@@ -230,6 +230,28 @@ def meeting_update(*, meeting: Meeting, version: int, data: dict, types: Sequenc
     return meeting
 
 
+@transaction.atomic
+def meeting_save(
+    *,
+    meeting: Meeting,
+    version: int,
+    data: dict,
+    types: Sequence[str] | None = None,
+    minutes: str = "",
+    decisions: str = "",
+    by=None,
+) -> Meeting:
+    """Save the edit page in one step: the plan's changes, then the record once minutes are written.
+
+    A stale `version` refuses the whole save (the first change stays); minutes for a meeting that has not yet
+    started are refused, and the plan's changes with them.
+    """
+    meeting_update(meeting=meeting, version=version, data=data, types=types)
+    if (minutes or "").strip() or meeting.status == MeetingStatus.HELD:
+        meeting_record(meeting=meeting, version=meeting.version, minutes=minutes, decisions=decisions, by=by)
+    return meeting
+
+
 # --- Attendance and guests -----------------------------------------------------------------------------------------
 
 

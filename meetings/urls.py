@@ -1,10 +1,24 @@
 """Meetings URLs: plan, log, finalise and amend (views.py); other pages append their patterns below."""
 
-from django.urls import path  # noqa: F401  (patterns follow)
+from django.urls import path
+
+from . import views
 
 app_name = "meetings"
 
 urlpatterns: list = [
+    path("", views.MeetingListView.as_view(), name="list"),
+    path("new/", views.MeetingCreateView.as_view(), name="create"),
+    path("trash/", views.MeetingTrashView.as_view(), name="trash"),
+    path("<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="edit"),
+    path("<int:pk>/attendance/", views.MeetingAttendanceView.as_view(), name="attendance"),
+    path("<int:pk>/finalise/", views.MeetingFinaliseView.as_view(), name="finalise"),
+    path("<int:pk>/amend/", views.MeetingAmendView.as_view(), name="amend"),
+    path("<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="cancel"),
+    path("<int:pk>/delete/", views.MeetingDeleteView.as_view(), name="delete"),
+    path("<int:pk>/restore/", views.MeetingRestoreView.as_view(), name="restore"),
+    path("<int:pk>/history/", views.MeetingHistoryView.as_view(), name="history"),
 ]
 
 # Compliance pages (compliance_views.py).

@@ -51,3 +51,8 @@ CASES.update({
 from tests.meetings.access_cases_files import CASES as _FILE_CASES  # noqa: E402
 
 CASES.update(_FILE_CASES)
+
+# --- Meeting pages: list, plan, record, attendance, finalise, amend, delete, history (access_cases_pages.py) -------
+from tests.meetings.access_cases_pages import CASES as _PAGE_CASES  # noqa: E402
+
+CASES.update(_PAGE_CASES)

@@ -1,0 +1,607 @@
+"""Meeting pages: list, plan, record, attendance, finalise, amend, cancel, delete, recycle bin and history."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView, TemplateView, View
+
+from branches.access import MANAGE, ScopedViewMixin
+from branches.errors import DomainError
+from branches.models import Level
+
+from . import history, selectors, services
+from .forms import (
+    AmendForm,
+    AttendanceForm,
+    AttendeesForm,
+    CancelForm,
+    FinaliseForm,
+    GuestForm,
+    MeetingFilter,
+    MeetingForm,
+    OrganisationChoiceForm,
+    initial_times,
+)
+from .models import AttendanceState, Meeting, MeetingStatus
+
+#: Templates the photos and attachments pages provide for the record; shown once they exist.
+RECORD_INCLUDES = ("meetings/includes/photos.html", "meetings/includes/attachments.html")
+
+
+class MeetingViewMixin(ScopedViewMixin):
+    """A meeting page: login first, then `check_access()`, which answers 404 outside the user's scope (or
+    returns a redirect, with a message, when the page does not apply to the meeting as it stands)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        refusal = self.check_access()
+        if refusal is not None:
+            return refusal
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_access(self):
+        """Load what the page needs; raise Http404 when the user may not have it."""
+
+    def require_manager(self) -> None:
+        """Only users who manage some organisation (secretaries, admins)."""
+        if not (self.scope.is_admin or self.scope.is_secretary):
+            raise Http404
+
+    def managed_meeting(self) -> Meeting:
+        meeting = selectors.meetings_visible_to(self.scope).filter(pk=self.kwargs["pk"]).first()
+        if meeting is None or not self.scope.can(meeting.organisation, MANAGE):
+            raise Http404
+        return meeting
+
+    def refuse_unless_open(self, meeting: Meeting):
+        """A finalised record is read-only (corrections are amendments); a cancelled meeting cannot be changed."""
+        if meeting.status == MeetingStatus.FINALISED:
+            messages.error(self.request, _("该会议记录已归档，不能直接修改；如需更正，请提交更正说明。"))
+            return HttpResponseRedirect(meeting.get_absolute_url())
+        if meeting.status == MeetingStatus.CANCELLED:
+            messages.error(self.request, _("该会议已取消，不能修改。"))
+            return HttpResponseRedirect(meeting.get_absolute_url())
+        return None
+
+
+def _paginate(request, queryset):
+    """Any page number gives a page (the last one when too large); never a 404 for a stale link."""
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    return paginator, paginator.get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _add_domain_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _existing(names: tuple[str, ...]) -> list[str]:
+    found = []
+    for name in names:
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        found.append(name)
+    return found
+
+
+# --- List ----------------------------------------------------------------------------------------------------------
+
+
+class MeetingListView(MeetingViewMixin, ListView):
+    """Meetings in the user's scope: search, filters, sorting by date, paginated with the total."""
+
+    template_name = "meetings/meeting_list.html"
+    context_object_name = "meetings"
+
+    def get_queryset(self):
+        self.filterset = MeetingFilter(
+            self.request.GET, queryset=selectors.meetings_for_list(self.scope), scope=self.scope
+        )
+        return self.filterset.qs
+
+    def get_paginate_by(self, queryset):
+        return settings.PAGE_SIZE
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page = _paginate(self.request, queryset)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        current = self.request.GET.get("ordering", "")
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["ordering"] = "-starts_at" if current == "starts_at" else "starts_at"
+        context.update(
+            filter=self.filterset,
+            total=context["paginator"].count,
+            query=_query_without_page(self.request),
+            is_filtered=any(v not in (None, "", []) for v in cleaned.values()),
+            can_create=self.scope.is_admin or self.scope.is_secretary,
+            sort_url=f"?{query.urlencode()}",
+            sort_direction="asc" if current == "starts_at" else "desc",
+        )
+        return context
+
+
+# --- Plan and edit -------------------------------------------------------------------------------------------------
+
+
+class MeetingCreateView(MeetingViewMixin, FormView):
+    """Plan a meeting of a branch or 党小组 the user manages; expected attendees follow from the types."""
+
+    template_name = "meetings/meeting_form.html"
+    form_class = MeetingForm
+
+    def check_access(self):
+        self.require_manager()
+        self.plannable = self.scope.organisations(MANAGE).filter(level__in=(Level.BRANCH, Level.PARTY_GROUP))
+        chosen = self.request.POST.get("organisation") or self.request.GET.get("organisation") or ""
+        self.chosen = self.plannable.filter(pk=chosen).first() if chosen.isdigit() else None
+        if self.chosen is None:
+            branches = list(self.plannable.filter(level=Level.BRANCH)[:2])
+            self.chosen = branches[0] if len(branches) == 1 else None
+        self.branch = selectors.branch_of(self.chosen) if self.chosen else None
+
+    def get(self, request, *args, **kwargs):
+        if self.branch is None:
+            return self.render_to_response(
+                self.get_context_data(
+                    form=None, choice_form=OrganisationChoiceForm(organisations=self.plannable.order_by("path"))
+                )
+            )
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.branch is None:
+            form = OrganisationChoiceForm(request.POST, organisations=self.plannable.order_by("path"))
+            form.is_valid()
+            form.add_error("organisation", _("只能为您管理的党支部或党小组安排会议。"))
+            return self.render_to_response(self.get_context_data(form=None, choice_form=form))
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        organisations = self.plannable.filter(path__startswith=self.branch.path).order_by("path")
+        return {**super().get_form_kwargs(), "branch": self.branch, "organisations": organisations}
+
+    def get_initial(self):
+        starts_at, ends_at = initial_times()
+        initial = {"organisation": self.chosen, "starts_at": starts_at, "ends_at": ends_at}
+        if self.scope.member_id and self.scope.member_branch_id == self.branch.pk:
+            initial["host"] = self.scope.member_id
+        return initial
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_plan(
+                organisation=data["organisation"], types=data["types"], by=self.request.user, **form.plan_data()
+            )
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("已安排会议：%(topic)s。应到人员已按会议类型生成，可在“出席登记”中调整。") % {"topic": meeting.topic},
+        )
+        return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+class MeetingUpdateView(MeetingViewMixin, FormView):
+    """Edit the plan, the minutes and the decisions; a save based on an outdated version is refused."""
+
+    template_name = "meetings/meeting_form.html"
+    form_class = MeetingForm
+
+    def check_access(self):
+        self.meeting = self.managed_meeting()
+        return self.refuse_unless_open(self.meeting)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "branch": selectors.branch_of(self.meeting.organisation),
+            "organisations": None,
+            "meeting": self.meeting,
+        }
+
+    def get_initial(self):
+        meeting = self.meeting
+        initial = {name: getattr(meeting, name) for name in services.EDITABLE_FIELDS}
+        initial.update(
+            types=meeting.types, minutes=meeting.minutes, decisions=meeting.decisions, version=meeting.version
+        )
+        return initial
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_save(
+                meeting=self.meeting,
+                version=data["version"],
+                data=form.plan_data(),
+                types=data["types"],
+                minutes=data["minutes"],
+                decisions=data["decisions"],
+                by=self.request.user,
+            )
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存会议：%(topic)s。") % {"topic": meeting.topic})
+        return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+# --- Detail --------------------------------------------------------------------------------------------------------
+
+
+class MeetingDetailView(MeetingViewMixin, TemplateView):
+    """The record as everyone in scope reads it; those who manage the branch get the actions."""
+
+    template_name = "meetings/meeting_detail.html"
+
+    def check_access(self):
+        self.meeting = selectors.meeting_detail_queryset(self.scope).filter(pk=self.kwargs["pk"]).first()
+        if self.meeting is None:
+            raise Http404
+
+    def get_context_data(self, **kwargs):
+        meeting = self.meeting
+        attendances = list(meeting.attendances.all())
+        by_state = {state: [a for a in attendances if a.state == state] for state in AttendanceState.values}
+        can_manage = self.scope.can(meeting.organisation, MANAGE)
+        is_open = meeting.status in (MeetingStatus.PLANNED, MeetingStatus.HELD)
+        return super().get_context_data(
+            meeting=meeting,
+            attendances=attendances,
+            present=by_state[AttendanceState.PRESENT],
+            on_leave=by_state[AttendanceState.LEAVE],
+            absent=by_state[AttendanceState.ABSENT],
+            unmarked=by_state[AttendanceState.EXPECTED],
+            guests=list(meeting.guests.all()),
+            amendments=list(meeting.amendments.all()),
+            quorum=selectors.meeting_quorum(meeting) if meeting.status != MeetingStatus.CANCELLED else [],
+            can_manage=can_manage,
+            is_open=is_open,
+            record_includes=_existing(RECORD_INCLUDES),
+            **kwargs,
+        )
+
+
+# --- Attendance ----------------------------------------------------------------------------------------------------
+
+
+class MeetingAttendanceView(MeetingViewMixin, TemplateView):
+    """Present / on leave / absent for every expected person, who is expected, and the guests."""
+
+    template_name = "meetings/meeting_attendance.html"
+
+    def check_access(self):
+        self.meeting = self.managed_meeting()
+        return self.refuse_unless_open(self.meeting)
+
+    def _attendances(self):
+        return self.meeting.attendances.select_related("member").order_by("member__name", "pk")
+
+    def _forms(self, data=None, action: str = ""):
+        meeting = self.meeting
+        attendances = list(self._attendances())
+        expected_ids = [a.member_id for a in attendances]
+        return {
+            "form": AttendanceForm(
+                data if action == "attendance" else None,
+                attendances=attendances,
+                initial={"version": meeting.version},
+            ),
+            "attendees_form": AttendeesForm(
+                data if action == "attendees" else None,
+                queryset=selectors.members_who_may_attend(meeting.organisation),
+                initial={"members": expected_ids, "version": meeting.version},
+            ),
+            "guest_form": GuestForm(data if action == "guest_add" else None),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = {**self._forms(), **kwargs}
+        return super().get_context_data(meeting=self.meeting, guests=list(self.meeting.guests.all()), **context)
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "attendance")
+        handlers = {
+            "attendance": self._save_attendance,
+            "attendees": self._save_attendees,
+            "guest_add": self._add_guest,
+            "guest_remove": self._remove_guest,
+        }
+        if action not in handlers:
+            action = "attendance"
+        forms = self._forms(request.POST, action)
+        return handlers[action](forms)
+
+    def _invalid(self, forms):
+        return self.render_to_response(self.get_context_data(**forms))
+
+    def _back(self):
+        return HttpResponseRedirect(reverse("meetings:attendance", args=[self.meeting.pk]))
+
+    def _save_attendance(self, forms):
+        form = forms["form"]
+        if not form.is_valid():
+            return self._invalid(forms)
+        try:
+            services.attendance_record(
+                meeting=self.meeting, entries=form.entries(), version=form.cleaned_data["version"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return self._invalid(forms)
+        messages.success(self.request, _("已保存出席情况。"))
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+    def _save_attendees(self, forms):
+        form = forms["attendees_form"]
+        if not form.is_valid():
+            return self._invalid(forms)
+        try:
+            services.attendees_set(
+                meeting=self.meeting, members=form.cleaned_data["members"], version=form.cleaned_data["version"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return self._invalid(forms)
+        messages.success(self.request, _("已更新应到人员。"))
+        return self._back()
+
+    def _add_guest(self, forms):
+        form = forms["guest_form"]
+        if not form.is_valid():
+            return self._invalid(forms)
+        try:
+            guest = services.guest_add(meeting=self.meeting, **form.cleaned_data)
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self._invalid(forms)
+        messages.success(self.request, _("已添加列席人员：%(name)s。") % {"name": guest.name})
+        return self._back()
+
+    def _remove_guest(self, forms):
+        guest_id = self.request.POST.get("guest", "")
+        guest = self.meeting.guests.filter(pk=guest_id).first() if guest_id.isdigit() else None
+        if guest is None:
+            messages.error(self.request, _("该列席人员已不在名单中。"))
+            return self._back()
+        try:
+            services.guest_remove(guest=guest)
+        except DomainError as error:
+            messages.error(self.request, error.message)
+            return self._back()
+        messages.success(self.request, _("已移除列席人员：%(name)s。") % {"name": guest.name})
+        return self._back()
+
+
+# --- Finalise and amend --------------------------------------------------------------------------------------------
+
+
+class MeetingFinaliseView(MeetingViewMixin, FormView):
+    """Confirm the record (归档) after the quorum check; without a quorum, an explicit confirmation and a reason."""
+
+    template_name = "meetings/meeting_finalise.html"
+    form_class = FinaliseForm
+
+    def check_access(self):
+        self.meeting = self.managed_meeting()
+        if self.meeting.status == MeetingStatus.FINALISED:
+            messages.info(self.request, _("该会议记录已归档。"))
+            return HttpResponseRedirect(self.meeting.get_absolute_url())
+        if self.meeting.status == MeetingStatus.CANCELLED:
+            messages.error(self.request, _("该会议已取消，不能归档。"))
+            return HttpResponseRedirect(self.meeting.get_absolute_url())
+        self.quorum = selectors.meeting_quorum(self.meeting)
+        return None
+
+    def get_form_kwargs(self):
+        short = any(not check.met for check in self.quorum)
+        return {**super().get_form_kwargs(), "quorum_short": short}
+
+    def get_initial(self):
+        return {"version": self.meeting.version}
+
+    def get_context_data(self, **kwargs):
+        unmarked = self.meeting.attendances.filter(state=AttendanceState.EXPECTED).count()
+        return super().get_context_data(meeting=self.meeting, quorum=self.quorum, unmarked=unmarked, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.meeting_finalise(
+                meeting=self.meeting,
+                by=self.request.user,
+                without_quorum_reason=form.cleaned_data.get("without_quorum_reason", ""),
+                version=form.cleaned_data.get("version"),
+            )
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("会议记录已归档；此后如需更正，请提交更正说明。"))
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+
+class MeetingAmendView(MeetingViewMixin, FormView):
+    """Correct a finalised record: the new value takes effect, the original stays visible on the record."""
+
+    template_name = "meetings/meeting_amend.html"
+    form_class = AmendForm
+
+    def check_access(self):
+        self.meeting = self.managed_meeting()
+        if self.meeting.status != MeetingStatus.FINALISED:
+            messages.info(self.request, _("该会议记录尚未归档，可直接修改。"))
+            return HttpResponseRedirect(self.meeting.get_absolute_url())
+        return None
+
+    def get_initial(self):
+        field = self.request.GET.get("field", "")
+        if field not in services.AMENDABLE_FIELDS:
+            field = "minutes"
+        return {"field": field, "new_value": getattr(self.meeting, field)}
+
+    def get_context_data(self, **kwargs):
+        current = {name: getattr(self.meeting, name) for name in services.AMENDABLE_FIELDS}
+        return super().get_context_data(meeting=self.meeting, current=current, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            amendment = services.meeting_amend(
+                meeting=self.meeting,
+                by=self.request.user,
+                field=data["field"],
+                new_value=data["new_value"],
+                reason=data["reason"],
+            )
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("已更正“%(field)s”，原内容保留在更正记录中。") % {"field": amendment.field_label}
+        )
+        return HttpResponseRedirect(self.meeting.get_absolute_url() + "#amendments")
+
+
+# --- Cancel, delete, restore ---------------------------------------------------------------------------------------
+
+
+class MeetingCancelView(MeetingViewMixin, FormView):
+    """Cancel a planned meeting (with an optional reason), after a confirmation."""
+
+    template_name = "meetings/meeting_confirm_cancel.html"
+    form_class = CancelForm
+
+    def check_access(self):
+        self.meeting = self.managed_meeting()
+        if self.meeting.status != MeetingStatus.PLANNED:
+            messages.error(self.request, _("只能取消尚未召开的会议。"))
+            return HttpResponseRedirect(self.meeting.get_absolute_url())
+        return None
+
+    def get_initial(self):
+        return {"version": self.meeting.version}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.meeting_cancel(
+                meeting=self.meeting, reason=form.cleaned_data["reason"], version=form.cleaned_data.get("version")
+            )
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已取消会议：%(topic)s。") % {"topic": self.meeting.topic})
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+
+class MeetingDeleteView(MeetingViewMixin, TemplateView):
+    """Confirm, then move the meeting to the recycle bin (the secretary or an admin can restore it)."""
+
+    template_name = "meetings/meeting_confirm_delete.html"
+
+    def check_access(self):
+        self.meeting = self.managed_meeting()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.meeting_delete(meeting=self.meeting)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(reverse("meetings:list"))
+        messages.success(
+            request, _("已将会议“%(topic)s”移入回收站，可在回收站中恢复。") % {"topic": self.meeting.topic}
+        )
+        return HttpResponseRedirect(reverse("meetings:list"))
+
+
+class MeetingTrashView(MeetingViewMixin, TemplateView):
+    """Deleted meetings of the organisations the user manages, paginated."""
+
+    template_name = "meetings/meeting_trash.html"
+
+    def check_access(self):
+        self.require_manager()
+
+    def get_context_data(self, **kwargs):
+        paginator, page = _paginate(self.request, selectors.meetings_deleted_for(self.scope, MANAGE))
+        return super().get_context_data(
+            meetings=page.object_list, page_obj=page, paginator=paginator, total=paginator.count, **kwargs
+        )
+
+
+class MeetingRestoreView(MeetingViewMixin, View):
+    """Bring a meeting back from the recycle bin (POST)."""
+
+    http_method_names = ["post"]
+
+    def check_access(self):
+        self.meeting = selectors.meetings_deleted_for(self.scope, MANAGE).filter(pk=self.kwargs["pk"]).first()
+        if self.meeting is None:
+            raise Http404
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.meeting_restore(meeting=self.meeting)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(reverse("meetings:trash"))
+        messages.success(request, _("已恢复会议：%(topic)s。") % {"topic": self.meeting.topic})
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+
+# --- History -------------------------------------------------------------------------------------------------------
+
+
+class MeetingHistoryView(MeetingViewMixin, TemplateView):
+    """Who changed the record and when, paginated (as the members' and organisations' history pages)."""
+
+    template_name = "meetings/meeting_history.html"
+
+    def check_access(self):
+        self.meeting = selectors.meetings_visible_to(self.scope).filter(pk=self.kwargs["pk"]).first()
+        if self.meeting is None:
+            raise Http404
+
+    def get_context_data(self, **kwargs):
+        records = history.meeting_history(self.meeting)
+        paginator, page = _paginate(self.request, records)
+        start = page.start_index() - 1 if paginator.count else 0
+        # One version more than shown: the base the page's oldest version is compared with.
+        rows = list(records[start : start + settings.PAGE_SIZE + 1])
+        shown = rows[: settings.PAGE_SIZE]
+        base = rows[settings.PAGE_SIZE] if len(rows) > settings.PAGE_SIZE else None
+        return super().get_context_data(
+            meeting=self.meeting,
+            entries=history.meeting_history_entries(shown, base=base),
+            page_obj=page,
+            paginator=paginator,
+            total=paginator.count,
+            **kwargs,
+        )
