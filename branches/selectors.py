@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.apps import apps
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .access import READ, Scope
-from .models import CommitteePost, CommitteeTerm, Organisation
+from .models import CommitteePost, CommitteeTerm, Organisation, Post
 
 #: Member statuses, as stored by `members.models.Status`: this app sits below `members` and does not import it
 #: (tests/branches/test_selectors.py checks they match).
@@ -87,8 +87,9 @@ def organisation_ancestors(organisation: Organisation) -> list[Organisation]:
 
 
 def committee_current(organisation: Organisation) -> CommitteeTerm | None:
-    """The current committee term with its posts and their holders (two queries)."""
-    posts = CommitteePost.objects.select_related("member").order_by("post", "pk")
+    """The current committee term with its posts and their holders, 书记 first (two queries)."""
+    rank = Case(*(When(post=post, then=Value(i)) for i, post in enumerate(Post.values)), output_field=IntegerField())
+    posts = CommitteePost.objects.select_related("member").order_by(rank, "pk")
     return (
         CommitteeTerm.objects.filter(organisation=organisation, is_current=True)
         .prefetch_related(Prefetch("posts", queryset=posts))

@@ -1,0 +1,196 @@
+"""Organisation pages: structure checks, the committee and its term, breadcrumbs, bad input and query counts."""
+
+import re
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from branches.models import Level, Organisation, Post
+from members.models import Member, Status
+from tests.factories import MemberFactory, make_committee, make_org
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Pages compute term states against a fixed day."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
+    return TODAY
+
+
+def _detail(client, user, organisation) -> str:
+    client.force_login(user)
+    response = client.get(reverse("branches:detail", args=[organisation.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _problem_codes(html: str) -> set[str]:
+    return set(re.findall(r'<li data-code="([a-z_]+)">', html))
+
+
+def test_branch_with_fewer_than_three_full_members_is_flagged(client, world):
+    """A branch with fewer than 3 正式党员 (not 联合组建) shows the structure warning on its page."""
+    small = make_org(world.p1, level=Level.BRANCH, name="小支部")
+    MemberFactory(organisation=small)
+    MemberFactory(organisation=small, status=Status.PROBATIONARY, confirmed_on=None)
+    html = _detail(client, world.admin, small)
+    assert 'data-testid="structure-problems"' in html
+    assert _problem_codes(html) == {"too_few"}
+    assert "正式党员不足3名" in html
+
+
+def test_branch_of_seven_without_committee_is_flagged(client, world):
+    """Seven or more 正式党员 without a 支部委员会 is flagged; a committee of 3 clears it."""
+    branch = make_org(world.p1, level=Level.BRANCH, name="七人支部")
+    people = [MemberFactory(organisation=branch) for _ in range(7)]
+    assert _problem_codes(_detail(client, world.admin, branch)) == {"no_committee"}
+    make_committee(branch, [(people[0], Post.SECRETARY), (people[1], Post.ORGANISATION_OFFICER),
+                            (people[2], Post.DISCIPLINE_OFFICER)])
+    html = _detail(client, world.admin, branch)
+    assert _problem_codes(html) == set()
+    assert 'data-testid="structure-problems"' not in html
+
+
+def test_branch_over_fifty_is_flagged(client, world, settings):
+    """More than 50 党员 in one branch is flagged (正式 and 预备 together)."""
+    branch = make_org(world.p1, level=Level.BRANCH, name="大支部")
+    people = [MemberFactory(organisation=branch) for _ in range(48)]
+    for _ in range(3):
+        MemberFactory(organisation=branch, status=Status.PROBATIONARY, confirmed_on=None)
+    make_committee(branch, [(people[0], Post.SECRETARY), (people[1], Post.ORGANISATION_OFFICER),
+                            (people[2], Post.DISCIPLINE_OFFICER)])
+    assert _problem_codes(_detail(client, world.admin, branch)) == {"too_many"}
+
+
+def test_a_joint_branch_is_not_flagged_for_few_members(client, world):
+    """Branch A (2 正式党员, 1 预备党员) only lacks members; a joint branch of the same size is not flagged."""
+    assert _problem_codes(_detail(client, world.secretary_a, world.branch_a)) == {"too_few"}
+    Organisation.objects.filter(pk=world.branch_a.pk).update(form="joint")
+    assert _problem_codes(_detail(client, world.secretary_a, world.branch_a)) == set()
+
+
+@pytest.mark.parametrize(
+    ("elected_on", "state", "label"),
+    [
+        (date(2024, 1, 10), "ok", "正常"),  # ends 2027-01-10
+        (date(2023, 8, 1), "due_soon", "即将届满"),  # ends 2026-08-01, within 90 days
+        (date(2023, 3, 1), "overdue", "已超期"),  # ended 2026-03-01
+    ],
+)
+def test_committee_term_shows_due_soon_and_overdue(client, world, today, elected_on, state, label):
+    """换届: a three-year term shows 正常, 即将届满 within 90 days of its end and 已超期 after it, with a text label."""
+    make_committee(world.branch_a, [(world.secretary_a_member, Post.SECRETARY)], elected_on=elected_on)
+    html = _detail(client, world.secretary_a, world.branch_a)
+    assert f'data-term-state="{state}">{label}</span>' in html
+
+
+def test_rural_branch_serves_five_years(client, world, today):
+    """A 农村 branch elected in 2022 is still within its five-year term in 2026."""
+    rural = make_org(world.p1, level=Level.BRANCH, domain="rural", name="村党支部")
+    holder = MemberFactory(organisation=rural)
+    make_committee(rural, [(holder, Post.SECRETARY)], elected_on=date(2022, 3, 1))
+    html = _detail(client, world.admin, rural)
+    assert 'data-term-state="ok"' in html
+    assert "2027年3月1日" in html
+
+
+def test_committee_lists_the_secretary_first(client, world):
+    """The committee card lists posts in the order of the regulation: 书记, 副书记, then the 委员."""
+    people = [MemberFactory(organisation=world.branch_a, name=f"委员{i}") for i in range(3)]
+    make_committee(world.branch_a, [
+        (people[0], Post.DISCIPLINE_OFFICER),
+        (people[1], Post.DEPUTY_SECRETARY),
+        (world.secretary_a_member, Post.SECRETARY),
+        (people[2], Post.ORGANISATION_OFFICER),
+    ])
+    html = _detail(client, world.secretary_a, world.branch_a)
+    order = [html.index(name) for name in ("张书记", "委员1", "委员2", "委员0")]
+    assert order == sorted(order)
+
+
+def test_breadcrumbs_follow_the_tree(client, world):
+    """A 党小组 page shows the path from the root; ancestors the user may not read are shown without a link."""
+    page = _detail(client, world.secretary_a, world.group_a1)
+    html = page[page.index('<ol class="breadcrumb">'):page.index("</ol>")]
+    crumbs = [html.index(name) for name in ("测试公司党委", "第一基层党委", "甲党支部", "甲第一党小组")]
+    assert crumbs == sorted(crumbs)
+    assert f'href="{reverse("branches:detail", args=[world.root.pk])}"' not in html
+    assert f'href="{reverse("branches:detail", args=[world.branch_a.pk])}"' in html
+
+
+def test_create_refuses_a_future_founding_date_at_the_field(client, world, today):
+    """A founding date after today is refused at the field in Chinese; nothing is created."""
+    client.force_login(world.admin)
+    before = Organisation.objects.count()
+    response = client.post(reverse("branches:create", args=[world.p1.pk]), {
+        "name": "未来支部", "code": "FUT", "level": Level.BRANCH, "domain": "state_enterprise", "form": "single",
+        "founded_on": "2026-06-02",
+    })
+    assert response.status_code == 200
+    assert response.context["form"].errors["founded_on"]
+    assert re.search(r"[\u4e00-\u9fff]", response.context["form"].errors["founded_on"][0])
+    assert Organisation.objects.count() == before
+
+
+def test_secretary_adds_a_party_group_with_a_success_message(client, world):
+    """A secretary adds a 党小组 to their branch and is told it was saved."""
+    client.force_login(world.secretary_a)
+    response = client.post(reverse("branches:create", args=[world.branch_a.pk]), {
+        "name": "甲第二党小组", "code": "A2", "level": Level.PARTY_GROUP, "domain": "state_enterprise",
+        "form": "single", "founded_on": "2020-01-01",
+    }, follow=True)
+    assert response.status_code == 200
+    assert Organisation.objects.filter(code="A2", path__startswith=world.branch_a.path).exists()
+    assert "已新建党组织：甲第二党小组。" in response.content.decode()
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def _grow(parent, members_in, children: int, members: int) -> None:
+    """Give `parent` `children` sub-units and `members_in` `members` members in total."""
+    have = Organisation.objects.get_children_count(Organisation.objects.get(pk=parent.pk))
+    level = Level.PARTY_GROUP if parent.level == Level.BRANCH else Level.BRANCH
+    for _ in range(children - have):
+        make_org(parent, level=level)
+    for _ in range(members - Member.objects.filter(organisation=members_in).count()):
+        MemberFactory(organisation=members_in)
+
+
+@pytest.mark.parametrize("role", ["admin", "reviewer"])
+def test_organisation_list_queries_do_not_grow_with_rows(client, world, settings, role, django_assert_num_queries):
+    """The organisation list costs the same number of queries with 5 and with 50 organisations (one page)."""
+    settings.PAGE_SIZE = 100
+    client.force_login(world.users()[role])
+    url = reverse("branches:list")
+    _grow(world.p1, world.branch_a, 5, 5)
+    small = _queries(client, url)
+    _grow(world.p1, world.branch_a, 50, 50)
+    with django_assert_num_queries(small):
+        client.get(url)
+
+
+@pytest.mark.parametrize("which", ["p1", "branch_a"])
+def test_organisation_page_queries_do_not_grow_with_rows(client, world, settings, which, django_assert_num_queries):
+    """An organisation's page costs the same with 5 and with 50 sub-units and members."""
+    settings.PAGE_SIZE = 100
+    client.force_login(world.admin)
+    organisation = getattr(world, which)
+    url = reverse("branches:detail", args=[organisation.pk])
+    _grow(organisation, world.branch_a, 5, 5)
+    small = _queries(client, url)
+    _grow(organisation, world.branch_a, 50, 50)
+    with django_assert_num_queries(small):
+        client.get(url)
