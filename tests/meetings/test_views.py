@@ -723,3 +723,28 @@ def test_meeting_save_is_one_atomic_step(world):
         services.meeting_save(meeting=future, version=future.version, data={"place": "三楼"}, minutes="x")
     future.refresh_from_db()
     assert (future.place, future.status) == ("", MeetingStatus.PLANNED)
+
+
+# --- Navigation and the branch page --------------------------------------------------------------------------------
+
+
+def test_every_role_that_reads_meetings_has_the_menu_item(client, world):
+    """ "会议" is in the menu of members, secretaries, reviewers and admins."""
+    for role in ("member", "secretary_a", "reviewer", "admin"):
+        page = _login(client, world, role).get(reverse("meetings:list")).content.decode()
+        assert f'href="{reverse("meetings:list")}"' in page, role
+
+
+def test_branch_page_shows_recent_meetings_with_a_link_to_the_filtered_list(client, world):
+    """The branch page lists its latest meetings (its 党小组's too) and links to the list filtered by the branch."""
+    _meeting(world.branch_a, topic="甲支部主题党日")
+    _meeting(world.group_a1, types=(T.GROUP_MEETING,), topic="甲第一党小组会", days=-3)
+    _meeting(world.branch_b, topic="乙支部主题党日")
+    page = _login(client, world, "secretary_a").get(reverse("branches:detail", args=[world.branch_a.pk]))
+    html = page.content.decode()
+    assert "最近会议" in html and "甲支部主题党日" in html and "甲第一党小组会" in html
+    assert "乙支部主题党日" not in html
+    assert f"{reverse('meetings:list')}?organisation={world.branch_a.pk}" in html
+    assert f"{reverse('meetings:create')}?organisation={world.branch_a.pk}" in html
+    html = _login(client, world, "reviewer").get(reverse("branches:detail", args=[world.branch_a.pk])).content.decode()
+    assert "甲支部主题党日" in html and f"{reverse('meetings:create')}?organisation=" not in html
