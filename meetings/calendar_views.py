@@ -26,7 +26,7 @@ from branches.models import Level, Organisation
 from members.models import Member
 
 from . import selectors
-from .models import Meeting, MeetingStatus
+from .models import Meeting
 
 ICS_SALT = "meetings.ics"
 
@@ -216,6 +216,7 @@ class MyMeetingsView(ScopedViewMixin, TemplateView):
             upcoming = selectors.meetings_upcoming_for(member)
             paginator = Paginator(selectors.attendance_history_for(member), settings.PAGE_SIZE)
             page = paginator.get_page(self.request.GET.get("page"))
+            feed = ics_url(self.request, self.request.user)
             context.update(
                 upcoming=list(upcoming[: settings.PAGE_SIZE]),
                 upcoming_total=upcoming.count(),
@@ -223,14 +224,8 @@ class MyMeetingsView(ScopedViewMixin, TemplateView):
                 page_obj=page,
                 paginator=paginator,
                 history_total=paginator.count,
-                ics_url=ics_url(self.request, self.request.user),
+                ics_url=feed,
+                webcal_url="webcal://" + feed.split("://", 1)[1],
             )
         return super().get_context_data(**context, **kwargs)
 
-
-STATUS_BADGES = {
-    MeetingStatus.PLANNED: "text-bg-primary",
-    MeetingStatus.HELD: "status-yellow",
-    MeetingStatus.FINALISED: "status-green",
-    MeetingStatus.CANCELLED: "status-neutral",
-}
