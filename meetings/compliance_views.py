@@ -31,6 +31,13 @@ OVERALL_LABELS = {
 }
 
 
+def overall_label(result: selectors.BranchCompliance) -> str:
+    """The text beside a branch's overall badge ("不适用" when it owes nothing in the period)."""
+    if not result.required_types:
+        return str(selectors.STATUS_LABELS[rules.NEUTRAL])
+    return str(OVERALL_LABELS[result.status])
+
+
 def may_set_requirements(scope: Scope, organisation: Organisation) -> bool:
     """A committee sets requirements for its subtree: admins, and managers of a committee above the branches that
     contains the organisation. A branch secretary reads their branch's requirements but cannot lower them."""
@@ -125,7 +132,7 @@ class ComplianceView(OrganisationPageMixin, TemplateView):
         paginator = Paginator(shown, settings.PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         rows = [
-            (result, OVERALL_LABELS[result.status], [result.for_type(t) for t in columns])
+            (result, overall_label(result), [result.for_type(t) for t in columns])
             for result in page.object_list
         ]
         query = urlencode({"period": period.code, **({"status": status} if status else {})})

@@ -246,6 +246,18 @@ def worst_status(statuses: list[str]) -> str:
     return NEUTRAL
 
 
+def overall_status(required_statuses: list[str]) -> str:
+    """A branch's overall status for a period, from the statuses of the types it is required to hold:
+    red if any is overdue, else yellow if any is due soon, else neutral while any is still open with time
+    left (a branch is not "done" before it has held everything), else green; nothing required → neutral."""
+    if not required_statuses:
+        return NEUTRAL
+    for status in (RED, YELLOW, NEUTRAL):
+        if status in required_statuses:
+            return status
+    return GREEN
+
+
 def silent(last_activity: date | None, today: date, days: int = SILENT_AFTER_DAYS) -> bool:
     """静默支部: no recorded activity of any kind for more than 30 days (or none ever)."""
     return last_activity is None or (today - last_activity).days > days

@@ -255,7 +255,7 @@ class BranchCompliance:
 
     @property
     def status(self) -> str:
-        return rules.worst_status([t.status for t in self.types])
+        return rules.overall_status([t.status for t in self.types if t.required > 0])
 
     @property
     def required_types(self) -> list[TypeCompliance]:

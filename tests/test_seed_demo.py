@@ -22,6 +22,13 @@ pytestmark = pytest.mark.django_db
 LOGINS = ("admin", "committee", "secretary", "secretary2", "member")
 
 
+@pytest.fixture(autouse=True)
+def _without_meeting_history(monkeypatch):
+    """These tests are about the organisation and its people: skip the meeting history, which adds seconds to
+    every run (tests/test_seed_demo_meetings.py loads it once and checks it)."""
+    monkeypatch.setattr(seed_demo, "get_commands", lambda: {"seed_demo": "members"})
+
+
 def _seed() -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out)

@@ -335,3 +335,20 @@ def test_ends_after_start_and_can_be_held():
 def test_talk_is_pair(types, attendees, ok):
     """谈心谈话 is recorded as a pair."""
     assert rules.talk_is_pair(types, attendees) is ok
+
+
+@pytest.mark.parametrize(
+    ("statuses", "overall"),
+    [
+        ([GREEN, RED, YELLOW], RED),
+        ([GREEN, YELLOW, NEUTRAL], YELLOW),
+        ([GREEN, NEUTRAL], NEUTRAL),
+        ([GREEN, GREEN], GREEN),
+        ([NEUTRAL], NEUTRAL),
+        ([], NEUTRAL),
+    ],
+)
+def test_overall_status(statuses, overall):
+    """Compliance ("Organisational life"): a branch is red if any required type is overdue, yellow if any is due
+    soon, neutral while any is still open with time left, and green only when it has held everything required."""
+    assert rules.overall_status(statuses) == overall

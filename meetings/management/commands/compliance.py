@@ -30,12 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="judge as of this date (YYYY-MM-DD; default: today in Asia/Shanghai)")
 
     def handle(self, *args, **options):
-        organisation = self._organisation(options["org"])
         try:
             period = rules.parse_period(options["period"])
         except ValueError:
             raise CommandError(f"Bad period {options['period']!r}: use 2026-11, 2026-Q3 or 2026.") from None
         today = self._today(options["today"])
+        organisation = self._organisation(options["org"])
         results = selectors.compliance_for_branches(selectors.compliance_units(organisation), period, today=today)
         if options["format"] == "json":
             self.stdout.write(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"No organisation with code {code!r}.")
             return found
-        roots = list(Organisation.get_root_nodes()[:2])
+        roots = list(Organisation.objects.get_root_nodes()[:2])
         if not roots:
             raise CommandError("There is no organisation yet.")
         if len(roots) > 1:

@@ -1,0 +1,100 @@
+"""`seed_demo` with the meetings app: two years of finalised meetings with gaps, built once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command, get_commands
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from branches.models import Level, Organisation
+from meetings import selectors
+from meetings.management.commands.seed_demo_meetings import last_complete_quarter
+from meetings.models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingTypeLink, RequirementOverride
+from meetings.rules import GREEN, RED
+from members.management.commands.seed_demo import ROOT_CODE, SECRETARY_BRANCH
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for this module (loading it takes seconds); the tests only read it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)  # the other tests find the database empty
+
+
+def _counts() -> dict:
+    return {
+        "meetings": Meeting.all_objects.count(),
+        "history": Meeting.history.count(),
+        "links": MeetingTypeLink.objects.count(),
+        "attendance": Attendance.objects.count(),
+        "overrides": RequirementOverride.objects.count(),
+    }
+
+
+def test_seed_demo_loads_meetings_through_the_meetings_command(demo):
+    """seed_demo (members) calls seed_demo_meetings (meetings), so the members app never imports meetings."""
+    commands = get_commands()
+    assert commands["seed_demo"] == "members"
+    assert commands["seed_demo_meetings"] == "meetings"
+    assert Meeting.objects.exists()
+
+
+def test_second_run_changes_nothing(demo):
+    """Running seed_demo again creates, changes and deletes nothing."""
+    before = _counts()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert _counts() == before
+    assert "演示会议已存在，未作改动。" in out.getvalue()
+
+
+def test_two_years_of_finalised_records_with_attendance(demo):
+    """About two years of finalised meetings, with minutes, most people present, some on leave with a reason."""
+    today = timezone.localdate()
+    finalised = Meeting.objects.filter(status=MeetingStatus.FINALISED)
+    first = timezone.localtime(finalised.order_by("starts_at").first().starts_at).date()
+    assert 670 <= (today - first).days <= 760  # 24 calendar months, this one included
+    assert not finalised.filter(minutes="").exists()
+    assert not finalised.filter(starts_at__gt=timezone.now()).exists()
+    states = dict(Attendance.objects.values_list("state").annotate(n=Count("id")).order_by())
+    total = sum(states.values())
+    assert states[AttendanceState.PRESENT] / total > 0.8
+    assert 0 < states[AttendanceState.ABSENT] < states[AttendanceState.LEAVE]
+    assert not Attendance.objects.filter(state=AttendanceState.LEAVE, leave_reason="").exists()
+    assert finalised.filter(is_backfilled=True).exists()
+    assert Meeting.objects.filter(status=MeetingStatus.PLANNED, organisation__code=SECRETARY_BRANCH).exists()
+
+
+def test_last_complete_quarter_has_green_and_red_branches(demo):
+    """In the last complete quarter some branches held everything (green) and some missed meetings (red)."""
+    root = Organisation.objects.get(code=ROOT_CODE)
+    branches = [u for u in selectors.compliance_units(root) if u.level == Level.BRANCH]
+    results = selectors.compliance_for_branches(branches, last_complete_quarter(timezone.localdate()))
+    statuses = {r.organisation.code: r.status for r in results}
+    assert GREEN in statuses.values() and RED in statuses.values()
+    assert statuses[SECRETARY_BRANCH] == GREEN
+
+
+def test_something_is_due_this_month_and_some_branches_are_silent(demo):
+    """The secretary's branch has not met yet this month, so its page lists what is due; two branches are silent."""
+    branch = Organisation.objects.get(code=SECRETARY_BRANCH)
+    assert selectors.due_this_month(branch)
+    root = Organisation.objects.get(code=ROOT_CODE)
+    month = timezone.localdate().strftime("%Y-%m")
+    results = selectors.compliance_for_branches(selectors.compliance_units(root), month)
+    assert {r.organisation.code for r in results if r.silent and r.organisation.level == Level.BRANCH} >= {
+        "GW-SZ-YJ-03",
+        "GW-SZ-04",
+    }
+
+
+def test_an_ancestor_requirement_is_inherited(demo):
+    """The city company's committee requires two 谈心谈话 a year for its subtree."""
+    branch = Organisation.objects.get(code=SECRETARY_BRANCH)
+    assert selectors.requirements_for(branch)["heart_to_heart_talk"].count == 2
