@@ -95,6 +95,8 @@ class CalendarView(ScopedViewMixin, TemplateView):
             [Day(d, d.month == month.month, d == today, by_day.get(d, [])) for d in week] for week in weeks
         ]
         query = f"&org={organisation.pk}" if organisation else ""
+        # Several units' meetings on one page: each chip names its organisation.
+        units = {m.organisation_id for day in by_day.values() for m in day}
         return super().get_context_data(
             month=month,
             weeks=grid,
@@ -102,6 +104,7 @@ class CalendarView(ScopedViewMixin, TemplateView):
             total=sum(len(v) for d, v in by_day.items() if d.month == month.month),
             weekday_names=[_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
             organisation=organisation,
+            show_organisation=len(units) > 1,
             branches=self.branch_choices(),
             previous_url=f"?month={_shift(month, -1):%Y-%m}{query}",
             next_url=f"?month={_shift(month, 1):%Y-%m}{query}",

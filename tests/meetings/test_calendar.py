@@ -210,3 +210,16 @@ def test_many_members_do_not_see_each_others_meetings(client, world):
                  topic="别人的会议")
     client.force_login(world.member_user)
     assert "别人的会议" not in client.get(reverse("meetings:mine")).content.decode()
+
+
+def test_calendar_of_several_units_names_each_meetings_organisation(client, world):
+    """When the month holds meetings of several branches, each entry names its organisation."""
+    make_meeting(world.branch_a, starts_at=_at(2026, 2, 10, 9), topic="甲的会")
+    make_meeting(world.branch_b, starts_at=_at(2026, 2, 10, 9), topic="乙的会")
+    client.force_login(world.admin)
+    response = client.get(reverse("meetings:calendar"), {"month": "2026-02"})
+    assert response.context["show_organisation"] is True
+    html = response.content.decode()
+    assert world.branch_a.name in html and world.branch_b.name in html
+    one = client.get(reverse("meetings:calendar"), {"month": "2026-02", "org": world.branch_a.pk})
+    assert one.context["show_organisation"] is False
