@@ -3,6 +3,7 @@
 from datetime import datetime, time, timedelta
 
 import django_filters
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
@@ -104,7 +105,7 @@ class MeetingForm(forms.Form):
         self.helper.layout = Layout(
             Fieldset(
                 _("会议安排"),
-                "types",
+                InlineCheckboxes("types"),
                 Row(
                     *([Column("organisation", css_class="col-md-4")] if meeting is None else []),
                     Column("starts_at", css_class="col-md-4"),
@@ -128,7 +129,11 @@ class MeetingForm(forms.Form):
             ),
             *record,
             *(["version"] if meeting is not None else []),
-            Submit("save", _("保存")),
+            Div(
+                Submit("save", _("保存")),
+                HTML('<a class="btn btn-link" href="{{ cancel_url }}">' + str(_("取消")) + "</a>"),
+                css_class="d-flex flex-wrap gap-2 mt-2",
+            ),
         )
 
     def clean_topic(self) -> str:

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
@@ -14,7 +15,7 @@ from branches.access import MANAGE, ScopedViewMixin
 from branches.errors import DomainError
 from branches.models import Level
 
-from . import history, selectors, services
+from . import history, rules, selectors, services
 from .forms import (
     AmendForm,
     AttendanceForm,
@@ -320,7 +321,12 @@ class MeetingAttendanceView(MeetingViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = {**self._forms(), **kwargs}
-        return super().get_context_data(meeting=self.meeting, guests=list(self.meeting.guests.all()), **context)
+        return super().get_context_data(
+            meeting=self.meeting,
+            guests=list(self.meeting.guests.all()),
+            started=rules.can_be_held(self.meeting.starts_at, timezone.now()),
+            **context,
+        )
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action", "attendance")
