@@ -60,6 +60,11 @@ class MemberFilter(django_filters.FilterSet):
             "status": _("政治面貌"),
             "organisation__path": _("所在党支部"),
             "joined_on": _("入党日期"),
+            # Spelled out: django-filter would format "%s (descending)" once, at import, in the default language.
+            "-name": _("姓名（降序）"),
+            "-status": _("政治面貌（降序）"),
+            "-organisation": _("所在党支部（降序）"),
+            "-joined_on": _("入党日期（降序）"),
         },
     )
 
@@ -80,6 +85,7 @@ class MemberFilter(django_filters.FilterSet):
         more = ("status", "organisation", "education", "age", "mobile", "ordering")
         # On phones only the search box shows; the other filters fold away unless one of them is in use.
         expanded = any(self.data.get(name) for name in more) if self.data else False
+        more_label = _("更多筛选")  # outside the f-string below, where makemessages cannot see it
         helper.layout = Layout(
             Row(
                 Column("q", css_class="col-12 col-md-8 col-lg-6"),
@@ -91,7 +97,7 @@ class MemberFilter(django_filters.FilterSet):
                     HTML(
                         '<button type="button" class="btn btn-outline-secondary w-100" data-bs-toggle="collapse" '
                         'data-bs-target="#roster-more-filters" aria-controls="roster-more-filters" '
-                        f'aria-expanded="{str(expanded).lower()}">{_("更多筛选")}</button>'
+                        f'aria-expanded="{str(expanded).lower()}">{more_label}</button>'
                     ),
                     css_class="col-6 d-md-none align-self-end mb-3",
                 ),

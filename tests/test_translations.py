@@ -108,4 +108,7 @@ def test_a_secretary_reads_the_roster_in_english(client, world):
     html = client.get(reverse("members:list")).content.decode()
     assert "Member roster" in html
     assert "Full member" in html
-    assert "正式党员" not in html
+    assert "Name (descending)" in html  # django-filter's own label would be formatted once, in Chinese
+    assert "More filters" in html
+    for chinese in ("正式党员", "姓名", "更多筛选", "降序"):
+        assert chinese not in html
