@@ -96,10 +96,17 @@ def meetings_visible_to(scope: Scope) -> QuerySet[Meeting]:
 
 
 def meetings_for_list(scope: Scope) -> QuerySet[Meeting]:
-    """The meeting list: visible meetings with their attendance figures, newest first."""
-    return meetings_visible_to(scope).annotate(
-        expected_count=Count("attendances", distinct=True),
-        present_count=Count("attendances", filter=Q(attendances__state=AttendanceState.PRESENT), distinct=True),
+    """The meeting list: visible meetings with their attendance figures, newest first.
+
+    The order is explicit: Django leaves `Meta.ordering` out of queries that aggregate.
+    """
+    return (
+        meetings_visible_to(scope)
+        .annotate(
+            expected_count=Count("attendances", distinct=True),
+            present_count=Count("attendances", filter=Q(attendances__state=AttendanceState.PRESENT), distinct=True),
+        )
+        .order_by("-starts_at", "-pk")
     )
 
 

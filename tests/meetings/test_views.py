@@ -748,3 +748,15 @@ def test_branch_page_shows_recent_meetings_with_a_link_to_the_filtered_list(clie
     assert f"{reverse('meetings:create')}?organisation={world.branch_a.pk}" in html
     html = _login(client, world, "reviewer").get(reverse("branches:detail", args=[world.branch_a.pk])).content.decode()
     assert "甲支部主题党日" in html and f"{reverse('meetings:create')}?organisation=" not in html
+
+
+def test_branch_page_shows_the_newest_meetings_first(client, world):
+    """The card shows the five newest meetings, newest first (an aggregated query keeps no default order)."""
+    for days in (-30, -2, -90, -1, -60, -10, -200):
+        _meeting(world.branch_a, topic=f"{-days}天前的会议", days=days)
+    html = _login(client, world, "secretary_a").get(reverse("branches:detail", args=[world.branch_a.pk])).content
+    html = html.decode()
+    shown = [f"{d}天前的会议" for d in (1, 2, 10, 30, 60)]
+    positions = [html.index(topic) for topic in shown]
+    assert positions == sorted(positions)
+    assert "90天前的会议" not in html and "200天前的会议" not in html
