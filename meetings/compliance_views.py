@@ -20,7 +20,7 @@ from branches.models import Level, Organisation
 
 from . import rules, selectors, services
 from .compliance_forms import ComplianceFilterForm, RequirementForm
-from .models import MeetingType, Period
+from .models import MeetingStatus, MeetingType, Period
 
 #: The overall status of a branch, with its text label (a colour never stands alone).
 OVERALL_LABELS = {
@@ -89,6 +89,23 @@ def _url_or_empty(name: str) -> str:
         return ""
 
 
+def _cell(list_url: str, result: selectors.BranchCompliance, meeting_type: str):
+    """One figure and the link to the finalised meetings behind it (the meeting list, filtered by organisation,
+    type, status and the window the figure is counted in: `month` for a month, `period` for any window)."""
+    item = result.for_type(meeting_type)
+    if not list_url:
+        return item, ""
+    params = {
+        "organisation": result.organisation.pk,
+        "type": meeting_type,
+        "status": MeetingStatus.FINALISED,
+        "period": item.window.code,
+    }
+    if item.window.kind == Period.MONTH:
+        params["month"] = item.window.code
+    return item, f"{list_url}?{urlencode(params)}"
+
+
 class OrganisationPageMixin(ScopedViewMixin):
     """A compliance page of one organisation the user may read; outside the scope: 404."""
 
@@ -131,8 +148,9 @@ class ComplianceView(OrganisationPageMixin, TemplateView):
         shown = [result for result in results if not status or result.status == status]
         paginator = Paginator(shown, settings.PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
+        list_url = _url_or_empty("meetings:list")
         rows = [
-            (result, overall_label(result), [result.for_type(t) for t in columns])
+            (result, overall_label(result), [_cell(list_url, result, t) for t in columns])
             for result in page.object_list
         ]
         query = urlencode({"period": period.code, **({"status": status} if status else {})})
@@ -154,7 +172,6 @@ class ComplianceView(OrganisationPageMixin, TemplateView):
             paginator=paginator,
             total=paginator.count,
             query=query,
-            list_url=_url_or_empty("meetings:list"),
             may_set=may_set_requirements(self.scope, self.organisation),
             **kwargs,
         )
