@@ -102,7 +102,7 @@ class CalendarView(ScopedViewMixin, TemplateView):
             weeks=grid,
             days_with_meetings=[day for week in grid for day in week if day.meetings and day.in_month],
             total=sum(len(v) for d, v in by_day.items() if d.month == month.month),
-            weekday_names=[_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
+            weekday_names=[_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")],
             organisation=organisation,
             show_organisation=len(units) > 1,
             branches=self.branch_choices(),
