@@ -423,7 +423,8 @@ class MeetingFinaliseView(MeetingViewMixin, FormView):
         return None
 
     def get_form_kwargs(self):
-        short = any(not check.met for check in self.quorum)
+        # The quorum is asked about only once there is a record to finalise (a planned meeting is refused first).
+        short = self.meeting.status == MeetingStatus.HELD and any(not check.met for check in self.quorum)
         return {**super().get_form_kwargs(), "quorum_short": short}
 
     def get_initial(self):

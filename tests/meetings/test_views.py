@@ -760,3 +760,14 @@ def test_branch_page_shows_the_newest_meetings_first(client, world):
     positions = [html.index(topic) for topic in shown]
     assert positions == sorted(positions)
     assert "90天前的会议" not in html and "200天前的会议" not in html
+
+
+def test_a_planned_committee_meeting_is_refused_for_want_of_a_record_not_of_quorum(client, world):
+    """Finalising a planned meeting asks for the record first; the quorum question comes once it is held."""
+    meeting = _committee_meeting(world, present_count=0)
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.PLANNED)
+    url = reverse("meetings:finalise", args=[meeting.pk])
+    _login(client, world, "secretary_a")
+    assert "confirm_without_quorum" not in client.get(url).context["form"].fields
+    response = client.post(url, {"version": meeting.version})
+    assert "请先填写会议记录，再归档" in response.content.decode()
