@@ -80,13 +80,16 @@ class PhotoAddView(MeetingFileMixin, FormView):
 
     def form_valid(self, form):
         images = form.cleaned_data["images"]
+        added: list[MeetingPhoto] = []
         try:
             with transaction.atomic():  # all the photos of one upload, or none
                 for image in images:
-                    services.meeting_photo_add(
+                    added.append(services.meeting_photo_add(
                         meeting=self.meeting, upload=image, by=self.request.user, caption=form.cleaned_data["caption"]
-                    )
+                    ))
         except DomainError as error:
+            for photo in added:  # their rows were rolled back; their files were already written
+                photo.image.storage.delete(photo.image.name)
             form.add_error("images" if error.field in ("image", "photo") else None, error.message)
             return self.form_invalid(form)
         messages.success(self.request, _("已上传%(n)d张照片。") % {"n": len(images)})

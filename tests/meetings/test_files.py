@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from branches.errors import DomainError
+from meetings import services
 from meetings.models import MeetingAttachment, MeetingPhoto
 from meetings.services import meeting_attachment_add, meeting_photo_add
 from tests.factories import make_meeting
@@ -252,3 +254,26 @@ def test_attachment_download_only_in_scope(client, world):
     assert client.get(reverse("meetings:attachment", args=[other.pk, attachment.pk])).status_code == 404
     assert client.post(reverse("meetings:attachment_remove", args=[meeting.pk, attachment.pk])).status_code == 404
     assert MeetingAttachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_a_refused_upload_leaves_no_files_behind(client, world, monkeypatch, settings):
+    """When the second photo of an upload is refused by the service, the first one's row and file are gone too."""
+    meeting = _meeting(world)
+    real_add = services.meeting_photo_add
+    calls = []
+
+    def add_then_refuse(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise DomainError("该会议记录已归档，不能直接修改；如需更正，请提交更正说明。")
+        return real_add(**kwargs)
+
+    monkeypatch.setattr(services, "meeting_photo_add", add_then_refuse)
+    client.force_login(world.secretary_a)
+    response = client.post(
+        reverse("meetings:photo_add", args=[meeting.pk]), {"images": [upload(image_bytes()), upload(image_bytes())]}
+    )
+    assert "已归档" in str(response.context["form"].non_field_errors())
+    assert not MeetingPhoto.objects.exists()
+    folder = settings.MEDIA_ROOT / "meetings" / "photos"
+    assert not folder.exists() or not any(folder.iterdir())
