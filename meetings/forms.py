@@ -327,6 +327,8 @@ class MeetingFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=MeetingStatus.choices, empty_label=_("全部"))
     month = django_filters.CharFilter(label=_("月份"), method="filter_month")
+    #: A month, quarter or year code ("2026-11", "2026-Q3", "2026"), as the compliance figures link with.
+    period = django_filters.CharFilter(label=_("统计期间"), method="filter_period", widget=forms.HiddenInput)
     organisation = django_filters.ModelChoiceFilter(
         label=_("党组织"), queryset=None, method="filter_organisation", empty_label=_("全部")
     )
@@ -383,6 +385,7 @@ class MeetingFilter(django_filters.FilterSet):
                 css_class="collapse d-md-block" + (" show" if expanded else ""),
                 css_id="meeting-more-filters",
             ),
+            "period",
         )
         self.form.helper = helper
 
@@ -400,11 +403,19 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=MeetingTypeLink.objects.filter(type=value).values("meeting_id"))
 
     def filter_month(self, queryset, name, value):
+        return self._in_period(queryset, value, kinds=("month",))
+
+    def filter_period(self, queryset, name, value):
+        return self._in_period(queryset, value, kinds=("month", "quarter", "year"))
+
+    @staticmethod
+    def _in_period(queryset, value: str, kinds: tuple[str, ...]):
+        """Meetings starting in the period (local dates); a code that is no period matches nothing."""
         try:
             period = rules.parse_period(value.strip())
         except ValueError:
             return queryset.none()
-        if period.kind != "month":
+        if period.kind not in kinds:
             return queryset.none()
         start, end = rules.period_datetimes(period, timezone.get_default_timezone())
         return queryset.filter(starts_at__gte=start, starts_at__lt=end)

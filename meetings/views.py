@@ -77,10 +77,15 @@ def _paginate(request, queryset):
     return paginator, paginator.get_page(request.GET.get("page"))
 
 
-def _query_without_page(request) -> str:
+def _query_without(request, *names: str) -> str:
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in names:
+        query.pop(name, None)
     return query.urlencode()
+
+
+def _query_without_page(request) -> str:
+    return _query_without(request, "page")
 
 
 def _add_domain_error(form, error: DomainError) -> None:
@@ -135,6 +140,7 @@ class MeetingListView(MeetingViewMixin, ListView):
             can_create=self.scope.is_admin or self.scope.is_secretary,
             sort_url=f"?{query.urlencode()}",
             sort_direction="asc" if current == "starts_at" else "desc",
+            query_without_period=_query_without(self.request, "page", "period"),
         )
         return context
 

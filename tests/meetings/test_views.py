@@ -771,3 +771,27 @@ def test_a_planned_committee_meeting_is_refused_for_want_of_a_record_not_of_quor
     assert "confirm_without_quorum" not in client.get(url).context["form"].fields
     response = client.post(url, {"version": meeting.version})
     assert "请先填写会议记录，再归档" in response.content.decode()
+
+
+def test_list_filters_by_the_period_a_compliance_figure_counts(client, world):
+    """A compliance figure links to the list with `period` (month, quarter or year, local dates); it is shown and
+    can be cleared; a code that is no period matches nothing."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    inside = _meeting(world.branch_a, MeetingStatus.FINALISED, topic="三季度末")
+    Meeting.objects.filter(pk=inside.pk).update(starts_at=datetime(2025, 9, 30, 23, 30, tzinfo=shanghai))
+    after = _meeting(world.branch_a, MeetingStatus.FINALISED, topic="四季度初")
+    Meeting.objects.filter(pk=after.pk).update(starts_at=datetime(2025, 10, 1, 0, 30, tzinfo=shanghai))
+    _login(client, world, "reviewer")
+
+    def topics(query: str) -> list[str]:
+        return [m.topic for m in client.get(reverse("meetings:list") + "?" + query).context["meetings"]]
+
+    assert topics("period=2025-Q3") == ["三季度末"]
+    assert topics("period=2025-10") == ["四季度初"]
+    assert topics("period=2025") == ["四季度初", "三季度末"]
+    assert topics("period=2025-Q5") == []
+    page = client.get(reverse("meetings:list") + "?period=2025-Q3&type=theme_day").content.decode()
+    assert "统计期间：2025-Q3" in page and 'href="?type=theme_day"' in page
