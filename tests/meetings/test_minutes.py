@@ -152,3 +152,13 @@ def test_font_path_uses_the_setting_or_the_vendored_font(tmp_path):
     assert minutes.font_path(str(font)) == font
     with pytest.raises(ImproperlyConfigured):
         minutes.font_path(str(tmp_path / "missing.ttf"))
+
+
+def test_a_missing_font_is_reported_at_start_up(settings, tmp_path):
+    """`manage.py check` warns when MINUTES_FONT_PATH names no file, instead of the first download failing."""
+    from meetings.checks import minutes_font_check
+
+    assert minutes_font_check() == []
+    settings.MINUTES_FONT_PATH = str(tmp_path / "missing.ttf")
+    [warning] = minutes_font_check()
+    assert warning.id == "meetings.W001"
