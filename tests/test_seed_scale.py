@@ -1,0 +1,145 @@
+"""`seed_scale`: a tiny generated set whose tree, people, meetings and attendance are consistent."""
+
+from collections import Counter
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import F, Q
+
+from branches.models import CommitteeTerm, Domain, Level, Organisation
+from meetings import scale, selectors
+from meetings.models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingTypeLink
+from members.models import MEMBER_STATUSES, Member, Status
+
+pytestmark = pytest.mark.django_db
+
+BRANCHES, MEMBERS, UNTIL = 12, 700, date(2026, 6, 30)
+SPEC = scale.ScaleSpec(branches=BRANCHES, members=MEMBERS, years=1, seed=7, until=UNTIL)
+
+
+@pytest.fixture(scope="module")
+def tiny(django_db_setup, django_db_blocker):
+    """The tiny set, built once for this module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command(
+            "seed_scale", "--branches", BRANCHES, "--members", MEMBERS, "--years", 1, "--seed", 7,
+            "--until", UNTIL.isoformat(), "--no-progress", stdout=out,
+        )  # fmt: skip
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_tree_is_a_valid_materialised_path_tree(tiny):
+    """Paths, depths and child counts are what treebeard would have written; every domain type appears."""
+    assert Organisation.objects.find_problems() == ([], [], [], [], [])
+    for org in Organisation.objects.all():
+        assert org.numchild == Organisation.objects.filter(path__startswith=org.path, depth=org.depth + 1).count()
+    levels = Counter(Organisation.objects.values_list("level", flat=True))
+    assert levels[Level.SUPERIOR_COMMITTEE] == 1
+    assert levels[Level.BRANCH] == BRANCHES
+    assert levels[Level.PRIMARY_COMMITTEE] >= 1
+    assert set(Organisation.objects.filter(level=Level.BRANCH).values_list("domain", flat=True)) == set(Domain.values)
+    for group in Organisation.objects.filter(level=Level.PARTY_GROUP):
+        assert Organisation.objects.get_parent(group).level == Level.BRANCH
+
+
+def test_large_branches_have_party_groups_and_members_are_placed_in_them(tiny):
+    """Branch size rule: a branch of more than 50 members forms 党小组; group members belong to its branch."""
+    for branch in Organisation.objects.filter(level=Level.BRANCH):
+        size = Member.objects.filter(organisation=branch).count()
+        groups = Organisation.objects.get_children(branch).filter(level=Level.PARTY_GROUP)
+        assert groups.exists() == (size > scale.LARGE_BRANCH)
+    grouped = Member.objects.filter(party_group__isnull=False)
+    assert grouped.exists()
+    assert not grouped.exclude(party_group__path__startswith=F("organisation__path")).exists()
+    assert not grouped.exclude(status__in=MEMBER_STATUSES).exists()
+
+
+def test_counts_match_the_request_and_the_report(tiny):
+    """Exactly the requested members, at every status, all in branches; the report counts what was written."""
+    assert Member.objects.count() == MEMBERS
+    assert set(Member.objects.values_list("status", flat=True)) == set(Status.values)
+    assert not Member.objects.exclude(organisation__level=Level.BRANCH).exists()
+    assert f"{Meeting.objects.count()} meetings" in tiny
+    assert f"{Attendance.objects.count()} attendance rows" in tiny
+    assert Member.objects.filter(id_number_index="").count() == 0
+    assert Member.objects.values("id_number_index").distinct().count() == MEMBERS
+
+
+def test_committees_follow_the_committee_rule(tiny):
+    """A branch with 7 or more 正式党员 has a current term of 3–5 post holders, all its own 正式党员."""
+    for term in CommitteeTerm.objects.filter(is_current=True).prefetch_related("posts__member"):
+        full = Member.objects.filter(organisation=term.organisation, status=Status.FULL).count()
+        holders = [post.member for post in term.posts.all()]
+        assert 3 <= len(holders) <= 5 if full >= 7 else len(holders) == 1
+        assert all(m.organisation_id == term.organisation_id and m.status == Status.FULL for m in holders)
+
+
+def test_meetings_have_types_and_attendance_of_their_own_people(tiny):
+    """Every meeting counts for a type; attendees are members of the meeting's branch or party group; records
+    up to the last day are held, finalised or cancelled, later ones planned with everyone still expected."""
+    assert Meeting.objects.count() > BRANCHES * 12
+    assert not Meeting.objects.filter(type_links__isnull=True).exists()
+    assert MeetingTypeLink.objects.count() >= Meeting.objects.count()
+    outsiders = Attendance.objects.exclude(
+        Q(member__organisation=F("meeting__organisation")) | Q(member__party_group=F("meeting__organisation"))
+    )
+    assert not outsiders.exists()
+    assert not Attendance.objects.exclude(member__status__in=MEMBER_STATUSES).exists()
+    assert not Attendance.objects.filter(meeting__status=MeetingStatus.CANCELLED).exists()
+    finalised = Attendance.objects.filter(meeting__status=MeetingStatus.FINALISED)
+    assert set(finalised.values_list("state", flat=True)) == {
+        AttendanceState.PRESENT,
+        AttendanceState.LEAVE,
+        AttendanceState.ABSENT,
+    }
+    assert Meeting.objects.filter(status=MeetingStatus.FINALISED).count() > 0.9 * Meeting.objects.count()
+    assert not Meeting.objects.filter(starts_at__date__gt=UNTIL).exclude(status=MeetingStatus.PLANNED).exists()
+
+
+def test_compliance_engine_reads_the_set(tiny):
+    """The compliance of the root covers every branch and party group, with met and unmet requirements."""
+    root = Organisation.objects.get(code=scale.ROOT_CODE)
+    results = selectors.compliance_for_branches(selectors.compliance_units(root), "2026-Q2", today=UNTIL)
+    assert len(results) == Organisation.objects.filter(level__in=(Level.BRANCH, Level.PARTY_GROUP)).count()
+    statuses = Counter(r.status for r in results)
+    assert statuses["green"] > 0
+    assert len(statuses) > 1
+
+
+def test_sequences_continue_after_the_generated_keys(tiny):
+    """A meeting saved through the ORM after seeding gets a fresh primary key."""
+    branch = Organisation.objects.filter(level=Level.BRANCH).first()
+    top = Meeting.all_objects.order_by("-pk").values_list("pk", flat=True).first()
+    meeting = Meeting.objects.create(organisation=branch, starts_at=Meeting.objects.first().starts_at, topic="x")
+    assert meeting.pk > top
+
+
+def test_refuses_a_database_with_data_unless_reset(tiny):
+    """Without --reset the command refuses to add to existing data and changes nothing."""
+    before = Meeting.all_objects.count()
+    with pytest.raises(CommandError):
+        call_command("seed_scale", "--branches", 2, "--members", 10, "--years", 1, "--no-progress", stdout=StringIO())
+    assert Meeting.all_objects.count() == before
+
+
+def test_same_seed_gives_the_same_rows():
+    """The tree and a branch's people, committee and meetings depend only on the seed (the ciphertext aside:
+    Fernet draws a fresh IV, so the encrypted ID number is left out of the comparison)."""
+
+    def branch_rows(spec):
+        tree = scale.plan_tree(spec, first_id=1)
+        branch = max((o for o in tree if o.level == Level.BRANCH), key=lambda o: o.size)
+        rows = scale.Rows()
+        scale.BranchBuilder(spec, branch, scale.Ids(1, 1, 1, 1, 1, 1), rows).build()
+        members = [row[:5] + row[6:] for row in rows.tables[Member]]
+        others = {m._meta.label: r for m, r in rows.tables.items() if m is not Member}
+        return [o.row() for o in tree], members, others
+
+    first, second = branch_rows(SPEC), branch_rows(SPEC)
+    assert first == second
+    assert branch_rows(scale.ScaleSpec(BRANCHES, MEMBERS, 1, seed=8, until=UNTIL))[0] != first[0]
