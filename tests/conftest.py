@@ -17,6 +17,18 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request with the English cookie leaves English active in the
+    thread (the language middleware activates it), which made later management commands answer in English."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
 @dataclass
 class World:
     """Root committee → primary committee P1 → branch A (with party group A1); root → P2 → branch B."""
