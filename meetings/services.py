@@ -199,11 +199,16 @@ def meeting_plan(
         created_by=by if getattr(by, "pk", None) else None,
     )
     _full_clean(meeting)
+    # The record's first version is written after its types and people, as every later service writes its rows
+    # before the meeting's new version: the history page shows each row with the version it belongs to.
+    meeting.skip_history_when_saving = True
     meeting.save()
+    del meeting.skip_history_when_saving
     for meeting_type in chosen:
         MeetingTypeLink.objects.create(meeting=meeting, type=meeting_type)
     for person in people:
         Attendance.objects.create(meeting=meeting, member=person)
+    Meeting.history.bulk_history_create([meeting])
     return meeting
 
 

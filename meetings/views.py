@@ -612,7 +612,9 @@ class MeetingHistoryView(MeetingViewMixin, TemplateView):
         base = rows[settings.PAGE_SIZE] if len(rows) > settings.PAGE_SIZE else None
         return super().get_context_data(
             meeting=self.meeting,
-            entries=history.meeting_history_entries(shown, base=base),
+            entries=history.with_related_changes(
+                self.meeting, history.meeting_history_entries(shown, base=base), base=base
+            ),
             page_obj=page,
             paginator=paginator,
             total=paginator.count,

@@ -795,3 +795,31 @@ def test_list_filters_by_the_period_a_compliance_figure_counts(client, world):
     assert topics("period=2025-Q5") == []
     page = client.get(reverse("meetings:list") + "?period=2025-Q3&type=theme_day").content.decode()
     assert "统计期间：2025-Q3" in page and 'href="?type=theme_day"' in page
+
+
+def test_history_shows_attendance_guest_and_type_changes_with_the_save_they_belong_to(client, world):
+    """Every change is in the record's history: the people expected at planning, a type added, attendance
+    (with the leave reason) and guests, each under the save that made it."""
+    meeting = services.meeting_plan(
+        organisation=world.branch_a, types=[T.THEME_DAY], starts_at=timezone.now() - timedelta(hours=3), topic="学习"
+    )
+    services.meeting_update(meeting=meeting, version=meeting.version, data={}, types=[T.THEME_DAY, T.PARTY_LECTURE])
+    services.attendance_record(
+        meeting=meeting, entries=[services.AttendanceEntry(world.member_a, AttendanceState.LEAVE, "出差")]
+    )
+    services.guest_add(meeting=meeting, name="周积极", kind="activist")
+    response = _login(client, world, "secretary_a").get(reverse("meetings:history", args=[meeting.pk]))
+    lines = [(entry.kind, [(c.label, c.old, c.new) for c in entry.changes]) for entry in response.context["entries"]]
+    assert lines[0][1] == [("列席人员", "—", "周积极（入党积极分子）")]
+    assert lines[1][1] == [("出席情况 · 王党员", "应到", "请假（出差）")]
+    assert lines[2][1] == [("会议类型", "—", "党课")]
+    assert lines[3][0] == "创建" and ("应到人员", "—", "张书记、王党员、预备党员甲") in lines[3][1]
+
+
+def test_history_names_who_planned_the_meeting(client, world):
+    """The first version of a meeting planned on the page records the secretary who planned it."""
+    _login(client, world, "secretary_a").post(reverse("meetings:create"), _plan_data(world.branch_a))
+    meeting = Meeting.objects.get()
+    [created] = meeting.history.all()
+    assert (created.history_type, created.history_user) == ("+", world.secretary_a)
+    assert created.topic == "学习党章"
