@@ -223,3 +223,16 @@ def test_calendar_of_several_units_names_each_meetings_organisation(client, worl
     assert world.branch_a.name in html and world.branch_b.name in html
     one = client.get(reverse("meetings:calendar"), {"month": "2026-02", "org": world.branch_a.pk})
     assert one.context["show_organisation"] is False
+
+
+def test_ics_feed_query_count_does_not_grow_with_meetings(client, world):
+    """The feed takes the same number of queries with 5 or 50 upcoming meetings."""
+    url = reverse("meetings:ics", kwargs={"token": ics_token(world.member_user)})
+    counts = []
+    for total in (5, 50):
+        existing = Meeting.objects.count()
+        for i in range(total - existing):
+            _upcoming(world, days=1 + i, host=world.secretary_a_member)
+        counts.append(_query_count(client, url))
+    assert counts[0] == counts[1]
+    assert len(Calendar.from_ical(client.get(url).content).walk("VEVENT")) == 50
