@@ -277,3 +277,26 @@ def test_a_refused_upload_leaves_no_files_behind(client, world, monkeypatch, set
     assert not MeetingPhoto.objects.exists()
     folder = settings.MEDIA_ROOT / "meetings" / "photos"
     assert not folder.exists() or not any(folder.iterdir())
+
+
+@pytest.mark.parametrize(("name", "field", "message"), [
+    ("meetings:photo_add", "images", "请选择要上传的照片。"),
+    ("meetings:attachment_add", "file", "请选择要上传的文件。"),
+])
+def test_an_upload_without_a_file_asks_for_one(client, world, name, field, message):
+    """Submitting the upload form without a file shows the message at the field."""
+    meeting = _meeting(world)
+    client.force_login(world.secretary_a)
+    response = client.post(reverse(name, args=[meeting.pk]), {})
+    assert response.context["form"].errors[field] == [message]
+
+
+def test_too_many_photos_at_once_are_refused(client, world):
+    """More than ten photos in one upload are refused; none is stored."""
+    meeting = _meeting(world)
+    client.force_login(world.secretary_a)
+    response = client.post(
+        reverse("meetings:photo_add", args=[meeting.pk]), {"images": [upload(image_bytes()) for _ in range(11)]}
+    )
+    assert "一次最多上传10张照片。" in response.context["form"].errors["images"]
+    assert not MeetingPhoto.objects.exists()
