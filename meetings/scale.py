@@ -370,8 +370,10 @@ def _schedule(month: date, has_committee: bool, theme_day: int) -> list[tuple[li
     if month.month == 1:
         plan.append(([MeetingType.ORGANISATIONAL_LIFE_MEETING], 8, 14))
         plan.append(([MeetingType.MEMBER_APPRAISAL], 9, 14))
-    if month.month in (3, 9):
-        plan.append(([MeetingType.HEART_TO_HEART_TALK], 12, 10))
+    # 谈心谈话 are small and frequent: the committee talks with a few members every month, more each quarter's end.
+    plan.append(([MeetingType.HEART_TO_HEART_TALK], 12, 10))
+    if in_quarter == 2:
+        plan.append(([MeetingType.HEART_TO_HEART_TALK], 26, 10))
     return plan
 
 
