@@ -161,9 +161,10 @@ def _describe(kind: str, row, before, names: dict) -> tuple[str, str, str] | Non
     name = names.get(row.member_id, str(row.member_id))
     if added or removed:
         return (str(_("应到人员")), name if removed else "", name if added else "")
-    if before is None or (before.state, before.leave_reason) == (row.state, row.leave_reason):
+    if before is not None and (before.state, before.leave_reason) == (row.state, row.leave_reason):
         return None
-    return (f"{_('出席情况')} · {name}", _state_text(before), _state_text(row))
+    # Rows loaded in bulk (imports, the demo) may have no earlier version: the old state is then unknown.
+    return (f"{_('出席情况')} · {name}", _state_text(before) if before is not None else "", _state_text(row))
 
 
 def _state_text(row) -> str:
@@ -177,7 +178,7 @@ def _grouped(changes: list[tuple[str, str, str]]) -> list[Change]:
     result = []
     for label, old, new in changes:
         if label.startswith(str(_("出席情况"))):
-            result.append(Change(label, old, new))
+            result.append(Change(label, old or "—", new))
         else:
             lines[(label, bool(new))].append(new or old)
     for (label, is_added), values in lines.items():

@@ -823,3 +823,14 @@ def test_history_names_who_planned_the_meeting(client, world):
     [created] = meeting.history.all()
     assert (created.history_type, created.history_user) == ("+", world.secretary_a)
     assert created.topic == "学习党章"
+
+
+def test_history_shows_attendance_of_people_listed_without_a_history(client, world):
+    """Attendance rows loaded in bulk (no earlier version) still show their change, from an unknown state."""
+    meeting = _meeting(world.branch_a)
+    services.attendance_record(
+        meeting=meeting, entries=[services.AttendanceEntry(world.member_a, AttendanceState.LEAVE, "出差")]
+    )
+    response = _login(client, world, "secretary_a").get(reverse("meetings:history", args=[meeting.pk]))
+    changes = [(c.label, c.old, c.new) for entry in response.context["entries"] for c in entry.changes]
+    assert ("出席情况 · 王党员", "—", "请假（出差）") in changes
