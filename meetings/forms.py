@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.access import READ, Scope
-from branches.models import Organisation
+from branches.models import Level, Organisation
 
 from . import rules, selectors, services
 from .models import AttendanceState, GuestKind, Meeting, MeetingStatus, MeetingType, MeetingTypeLink
@@ -170,6 +170,18 @@ class OrganisationChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].empty_label = _("请选择党支部或党小组")
+        names: dict[str, str] = {}
+
+        def label(organisation: Organisation) -> str:
+            # Many branches have a 第一党小组: name a party group with its branch.
+            if organisation.level != Level.PARTY_GROUP:
+                return organisation.name
+            if not names:
+                names.update(organisations.filter(level=Level.BRANCH).values_list("path", "name"))
+            branch = names.get(organisation.path[: -Organisation.steplen])
+            return f"{branch} · {organisation.name}" if branch else organisation.name
+
+        self.fields["organisation"].label_from_instance = label
 
 
 # --- Attendance ----------------------------------------------------------------------------------------------------
@@ -307,7 +319,16 @@ class AmendForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         _no_browser_validation(self.helper)
-        self.helper.layout = Layout("field", "new_value", "reason", Submit("save", _("提交更正")))
+        self.helper.layout = Layout(
+            "field",
+            "new_value",
+            "reason",
+            Div(
+                Submit("save", _("提交更正")),
+                HTML('<a class="btn btn-link" href="{{ cancel_url }}">' + str(_("取消")) + "</a>"),
+                css_class="d-flex flex-wrap gap-2 mt-2",
+            ),
+        )
 
 
 class CancelForm(forms.Form):

@@ -834,3 +834,9 @@ def test_history_shows_attendance_of_people_listed_without_a_history(client, wor
     response = _login(client, world, "secretary_a").get(reverse("meetings:history", args=[meeting.pk]))
     changes = [(c.label, c.old, c.new) for entry in response.context["entries"] for c in entry.changes]
     assert ("出席情况 · 王党员", "—", "请假（出差）") in changes
+
+
+def test_the_branch_chooser_names_each_party_group_with_its_branch(client, world):
+    """Many branches have a 第一党小组: the chooser shows "branch · group"."""
+    page = _login(client, world, "admin").get(reverse("meetings:create")).content.decode()
+    assert "甲党支部 · 甲第一党小组" in page and "乙党支部" in page
