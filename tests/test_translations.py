@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
@@ -112,3 +113,11 @@ def test_a_secretary_reads_the_roster_in_english(client, world):
     assert "More filters" in html
     for chinese in ("正式党员", "姓名", "更多筛选", "降序"):
         assert chinese not in html
+
+
+def test_an_english_request_does_not_leave_english_behind(client):
+    """The chosen language holds for its request only; what runs next on the thread is Chinese again."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Log in" in client.get(reverse("login")).content.decode()
+    assert translation.get_language() == "zh-hans"
+    assert translation.gettext("登录") == "登录"
