@@ -6,6 +6,7 @@ Files have no public address: every download goes through a view that checks the
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
@@ -111,7 +112,12 @@ class PhotoRemoveView(MeetingFileMixin, TemplateView):
     def get_context_data(self, **kwargs):
         photo = self.get_object()
         return super().get_context_data(
-            item=photo, kind=_("照片"), name=photo.caption or _("未加说明的照片"), anchor="photos", **kwargs
+            item=photo,
+            kind=_("照片"),
+            name=photo.caption or _("未加说明的照片"),
+            anchor="photos",
+            preview_url=reverse("meetings:photo", args=[self.meeting.pk, photo.pk]),
+            **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
