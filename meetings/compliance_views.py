@@ -90,8 +90,8 @@ def _url_or_empty(name: str) -> str:
 
 
 def _cell(list_url: str, result: selectors.BranchCompliance, meeting_type: str):
-    """One figure and the link to the finalised meetings behind it (the meeting list, filtered by organisation,
-    type, status and the window the figure is counted in: `month` for a month, `period` for any window)."""
+    """One figure and the link to the finalised meetings behind it: the meeting list filtered by organisation,
+    type, status and the window (`period`: a month, quarter or year) the figure is counted in."""
     item = result.for_type(meeting_type)
     if not list_url:
         return item, ""
@@ -101,8 +101,6 @@ def _cell(list_url: str, result: selectors.BranchCompliance, meeting_type: str):
         "status": MeetingStatus.FINALISED,
         "period": item.window.code,
     }
-    if item.window.kind == Period.MONTH:
-        params["month"] = item.window.code
     return item, f"{list_url}?{urlencode(params)}"
 
 
