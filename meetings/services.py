@@ -1,6 +1,6 @@
 """Every write to a meeting: plan, attendance, record, finalise, amend, cancel, delete, uploads, requirements."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,6 +49,14 @@ EDITABLE_FIELDS = (
 #: Text fields of a finalised record that an amendment may correct.
 AMENDABLE_FIELDS = ("topic", "place", "agenda", "minutes", "decisions", "lecture_title", "lecturer_name")
 STALE_MESSAGE = gettext_lazy("该会议记录已被他人修改，您的修改未保存。请刷新页面后重新填写。")
+#: `hook(meeting, event)` runs inside the transaction of every change to a meeting's time, people or state; apps
+#: above meetings (notifications) register here in their `ready()`, so meetings imports none of them.
+meeting_changed_hooks: list[Callable[[Meeting, str], None]] = []
+
+
+def _changed(meeting: Meeting, event: str) -> None:
+    for hook in meeting_changed_hooks:
+        hook(meeting, event)
 
 
 @dataclass(frozen=True)
@@ -209,6 +217,7 @@ def meeting_plan(
     for person in people:
         Attendance.objects.create(meeting=meeting, member=person)
     Meeting.history.bulk_history_create([meeting])
+    _changed(meeting, "planned")
     return meeting
 
 
@@ -232,6 +241,7 @@ def meeting_update(*, meeting: Meeting, version: int, data: dict, types: Sequenc
         _set_types(meeting, chosen)
     meeting.version += 1
     meeting.save()
+    _changed(meeting, "updated")
     return meeting
 
 
@@ -274,6 +284,7 @@ def attendees_set(*, meeting: Meeting, members: Iterable[Member], version: int |
         if person.pk not in present:
             Attendance.objects.create(meeting=meeting, member=person)
     _bump(meeting)
+    _changed(meeting, "attendees")
     return meeting
 
 
@@ -306,6 +317,7 @@ def attendance_record(*, meeting: Meeting, entries: Iterable[AttendanceEntry], v
         attendance.leave_reason = reason
         attendance.save()
     _bump(meeting)
+    _changed(meeting, "attendance")
     return meeting
 
 
@@ -452,6 +464,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str = "", version: int | None = 
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancelled_reason = (reason or "").strip()[:200]
     _bump(meeting, "status", "cancelled_reason")
+    _changed(meeting, "cancelled")
     return meeting
 
 
@@ -462,6 +475,7 @@ def meeting_delete(*, meeting: Meeting) -> None:
     meeting.is_deleted = True
     meeting.deleted_at = timezone.now()
     _bump(meeting, "is_deleted", "deleted_at")
+    _changed(meeting, "deleted")
 
 
 @transaction.atomic
@@ -472,6 +486,7 @@ def meeting_restore(*, meeting: Meeting) -> None:
     meeting.deleted_at = None
     meeting.version += 1
     meeting.save(update_fields=["is_deleted", "deleted_at", "version", "updated_at"])
+    _changed(meeting, "restored")
 
 
 # --- Photos and attachments ----------------------------------------------------------------------------------------
@@ -547,6 +562,17 @@ def requirement_override_set(
         raise DomainError(_("周期无效。"), field="period")
     if count is None or count < 0:
         raise DomainError(_("次数不能为负数。"), field="count")
+    if not rules.requirement_allowed(rules.Requirement(meeting_type, period, count)):
+        national = rules.default_requirement(meeting_type)
+        raise DomainError(
+            _("%(type)s的频次是全国性规定（%(period)s %(count)d 次），只能提高，不能降低或取消。")
+            % {
+                "type": MeetingType(meeting_type).label,
+                "period": Period(national.period).label,
+                "count": national.count,
+            },
+            field="count",
+        )
     override, _created = RequirementOverride.objects.update_or_create(
         organisation=organisation, meeting_type=meeting_type, defaults={"period": period, "count": count}
     )

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "evaluations",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +65,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.navigation",
+                "notifications.context_processors.unread_notices",
             ],
         },
     },
@@ -162,6 +164,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
+# An unreachable mail server fails the send within this many seconds; the notice is retried, then marked failed.
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "20"))
+
+# Reminders and alerts (notifications app). Each send task has a hard time limit below the lease, so a row is only
+# re-claimed once its worker is surely gone; the broker's visibility timeout (3600 s) is above both.
+NOTIFICATIONS_CHANNELS = [
+    path.strip()
+    for path in os.environ.get(
+        "PORTAL_NOTIFICATION_CHANNELS", "notifications.channels.PortalChannel,notifications.channels.EmailChannel"
+    ).split(",")
+    if path.strip()
+]
+NOTIFICATIONS_CHUNK_SIZE = int(os.environ.get("PORTAL_NOTIFICATION_CHUNK_SIZE", "250"))
+NOTIFICATIONS_SEND_TIME_LIMIT = int(os.environ.get("PORTAL_NOTIFICATION_SEND_TIME_LIMIT", "300"))
+NOTIFICATIONS_LEASE_SECONDS = int(os.environ.get("PORTAL_NOTIFICATION_LEASE_SECONDS", "600"))
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = os.environ.get("PORTAL_NOTIFICATION_MESSAGE_ID_DOMAIN", "portal.localhost")
+# The portal's address as members reach it, for links in emails (empty: emails carry no link).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("提醒与通知")
+
+    def ready(self):
+        # meetings knows nothing of notifications: it calls the hooks registered here inside its own transactions.
+        from meetings import services as meeting_services
+
+        from .services import meeting_reminders_sync
+
+        if meeting_reminders_sync not in meeting_services.meeting_changed_hooks:
+            meeting_services.meeting_changed_hooks.append(meeting_reminders_sync)

@@ -1,0 +1,85 @@
+"""Ways a notice reaches a person. A channel is any class with `name`, `applies(notice)` and `send(notice)`.
+
+`send` returns a short note for the delivery record and raises on failure (the notice is retried, then marked
+failed). Channels are listed in settings.NOTIFICATIONS_CHANNELS; SMS or enterprise WeChat plug in the same way,
+passing `notice.key` to the provider as its idempotency key.
+"""
+
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from .models import Notice
+
+
+class Channel(Protocol):
+    name: str
+
+    def applies(self, notice: Notice) -> bool: ...
+
+    def send(self, notice: Notice) -> str: ...
+
+
+class PortalChannel:
+    """In the portal: the notice appears on the recipient's notifications page and in the bell's count."""
+
+    name = "portal"
+
+    def applies(self, notice: Notice) -> bool:
+        return notice.user_id is not None
+
+    def send(self, notice: Notice) -> str:
+        Notice.objects.filter(pk=notice.pk, shown_at__isnull=True).update(shown_at=timezone.now())
+        return _("站内通知")
+
+
+def email_address(notice: Notice) -> str:
+    """The member's own address, else the login account's."""
+    if notice.member_id and notice.member.email:
+        return notice.member.email
+    if notice.user_id and notice.user.email:
+        return notice.user.email
+    return ""
+
+
+class EmailChannel:
+    """Email through Django's mail framework; the Message-ID carries the notice's key so a resend is recognisable."""
+
+    name = "email"
+
+    def applies(self, notice: Notice) -> bool:
+        return bool(email_address(notice))
+
+    def send(self, notice: Notice) -> str:
+        address = email_address(notice)
+        body = notice.body
+        if notice.link and settings.PORTAL_BASE_URL:
+            body = f"{body}\n\n{settings.PORTAL_BASE_URL.rstrip('/')}{notice.link}"
+        message = EmailMessage(
+            subject=notice.title,
+            body=body,
+            to=[address],
+            headers={"Message-ID": f"<notice-{notice.pk}@{settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN}>"},
+        )
+        message.send(fail_silently=False)
+        return address
+
+
+class RecordingChannel:
+    """A fake sender for tests and benchmarks: the delivery record is its only effect."""
+
+    name = "fake"
+
+    def applies(self, notice: Notice) -> bool:
+        return True
+
+    def send(self, notice: Notice) -> str:
+        return ""
+
+
+def active_channels() -> list[Channel]:
+    return [import_string(path)() for path in settings.NOTIFICATIONS_CHANNELS]

@@ -1,0 +1,399 @@
+"""Every write of notifications: reminders kept in step with meetings, alerts, the sweep, sending and reading."""
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from branches.errors import DomainError
+from branches.models import CommitteePost, CommitteeTerm, Level, Organisation, Post, ReviewerAppointment
+from branches.rules import term_state
+from meetings import rules as meeting_rules
+from meetings import selectors as meeting_selectors
+from meetings.models import AttendanceState, Meeting, MeetingStatus
+
+from . import rules, selectors
+from .channels import active_channels
+from .models import Delivery, Notice, NoticeKind, NoticeStatus
+
+#: States from which a notice may still be sent (and so may still be withdrawn).
+UNSENT = (NoticeStatus.PENDING, NoticeStatus.QUEUED)
+
+
+def _local(value: datetime) -> str:
+    local = timezone.localtime(value)
+    return f"{date_format(local.date(), 'Y年n月j日')} {local:%H:%M}"
+
+
+# --- Meeting reminders ----------------------------------------------------------------------------------------------
+
+
+def meeting_reminders_sync(meeting: Meeting, event: str = "") -> None:
+    """Bring a meeting's reminders in line with the meeting, inside the transaction that changed it.
+
+    A planned meeting: one pending reminder per expected attendee (not those on leave) and offset, keyed by the
+    start time, so a new time withdraws the old unsent reminders and adds new ones, and someone removed from the
+    list has theirs withdrawn. A cancelled or deleted meeting: unsent reminders withdrawn, and those already
+    reminded get a cancellation notice. A planned meeting with nobody expected: its creator is told.
+    """
+    now = timezone.now()
+    reminders = Notice.objects.filter(meeting=meeting, kind=NoticeKind.MEETING_REMINDER)
+    gone = meeting.is_deleted or meeting.status == MeetingStatus.CANCELLED
+    if meeting.status != MeetingStatus.PLANNED or gone:
+        reminders.filter(status__in=UNSENT).update(status=NoticeStatus.CANCELLED)
+        if gone:
+            _cancellation_notices(meeting, now)
+        return
+    attendances = list(
+        meeting.attendances.exclude(state=AttendanceState.LEAVE).select_related("member").order_by("member_id")
+    )
+    if not attendances:
+        _nobody_expected_notice(meeting, now)
+    offsets = selectors.reminder_offsets_for(meeting.organisation)
+    times = rules.reminder_times(meeting.starts_at, offsets, now)
+    wanted: dict[str, Notice] = {}
+    for attendance in attendances:
+        person = attendance.member
+        for offset, due_at in times:
+            key = rules.reminder_key(meeting.pk, person.pk, offset, meeting.starts_at)
+            wanted[key] = Notice(
+                key=key,
+                kind=NoticeKind.MEETING_REMINDER,
+                user_id=person.user_id,
+                member=person,
+                organisation_id=meeting.organisation_id,
+                meeting=meeting,
+                title=_("会议提醒：%(topic)s") % {"topic": meeting.topic},
+                body=_reminder_body(meeting),
+                link=meeting.get_absolute_url(),
+                due_at=due_at,
+            )
+    reminders.filter(status__in=UNSENT).exclude(key__in=list(wanted)).update(status=NoticeStatus.CANCELLED)
+    existing = dict(Notice.objects.filter(key__in=list(wanted)).values_list("key", "status"))
+    # The same time again (moved away and back): the withdrawn row is the one to send.
+    revived = [k for k, status in existing.items() if status == NoticeStatus.CANCELLED]
+    if revived:
+        Notice.objects.filter(key__in=revived).update(status=NoticeStatus.PENDING, attempts=0, last_error="")
+    Notice.objects.filter(key__in=[k for k in wanted if k in existing]).filter(status__in=UNSENT).update(
+        body=_reminder_body(meeting), title=_("会议提醒：%(topic)s") % {"topic": meeting.topic}
+    )
+    Notice.objects.bulk_create([n for k, n in wanted.items() if k not in existing], ignore_conflicts=True)
+
+
+def _reminder_body(meeting: Meeting) -> str:
+    place = meeting.place or _("（地点待定）")
+    return _("%(organisation)s将于%(when)s在%(place)s召开会议“%(topic)s”，请准时参加；如不能参加，请向支部请假。") % {
+        "organisation": meeting.organisation.name,
+        "when": _local(meeting.starts_at),
+        "place": place,
+        "topic": meeting.topic,
+    }
+
+
+def _cancellation_notices(meeting: Meeting, now: datetime) -> None:
+    """Those already reminded of a meeting hear that it is off (once each)."""
+    reminded = (
+        Notice.objects.filter(meeting=meeting, kind=NoticeKind.MEETING_REMINDER)
+        .filter(Q(status__in=(NoticeStatus.SENT, NoticeStatus.SENDING)) | Q(shown_at__isnull=False))
+        .values_list("member_id", "user_id")
+        .distinct()
+    )
+    reason = meeting.cancelled_reason or ""
+    body = _("原定于%(when)s召开的会议“%(topic)s”已取消。") % {
+        "when": _local(meeting.starts_at),
+        "topic": meeting.topic,
+    }
+    if reason:
+        body += _("取消原因：%(reason)s") % {"reason": reason}
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                key=rules.cancellation_key(meeting.pk, member_id),
+                kind=NoticeKind.MEETING_CANCELLED,
+                user_id=user_id,
+                member_id=member_id,
+                organisation_id=meeting.organisation_id,
+                meeting=meeting,
+                title=_("会议取消：%(topic)s") % {"topic": meeting.topic},
+                body=body,
+                due_at=now,
+            )
+            for member_id, user_id in reminded
+            if member_id is not None
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _nobody_expected_notice(meeting: Meeting, now: datetime) -> None:
+    if meeting.created_by_id is None:
+        return
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                key=f"meeting:{meeting.pk}|user:{meeting.created_by_id}|nobody",
+                kind=NoticeKind.MEETING_NOBODY,
+                user_id=meeting.created_by_id,
+                organisation_id=meeting.organisation_id,
+                meeting=meeting,
+                title=_("会议“%(topic)s”没有应到人员") % {"topic": meeting.topic},
+                body=_("该会议没有应到人员，因此不会发送会议提醒。请在会议页面设置应到人员。"),
+                link=meeting.get_absolute_url(),
+                due_at=now,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# --- Compliance alerts ----------------------------------------------------------------------------------------------
+
+
+def _secretaries(organisation_ids: Iterable[int]) -> dict[int, list[tuple[int, int | None]]]:
+    """(member id, user id) of each organisation's secretary in its current committee term."""
+    found: dict[int, list[tuple[int, int | None]]] = {}
+    posts = CommitteePost.objects.filter(
+        term__organisation_id__in=list(organisation_ids),
+        term__is_current=True,
+        post=Post.SECRETARY,
+        member__is_deleted=False,
+    ).values_list("term__organisation_id", "member_id", "member__user_id")
+    for org_id, member_id, user_id in posts:
+        found.setdefault(org_id, []).append((member_id, user_id))
+    return found
+
+
+def _reviewers(organisation_ids: Iterable[int], today: date) -> dict[int, list[int]]:
+    """User ids of the reviewers appointed to each organisation on `today`."""
+    found: dict[int, list[int]] = {}
+    rows = (
+        ReviewerAppointment.objects.filter(organisation_id__in=list(organisation_ids), appointed_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values_list("organisation_id", "user_id")
+    )
+    for org_id, user_id in rows:
+        found.setdefault(org_id, []).append(user_id)
+    return found
+
+
+def _parent_id(unit: Organisation, by_path: dict[str, int]) -> int | None:
+    return by_path.get(unit.path[: -unit.steplen]) if unit.depth > 1 else None
+
+
+@transaction.atomic
+def compliance_alerts_create(*, today: date, now: datetime | None = None) -> int:
+    """Write the morning's compliance alerts; each exists once per branch, requirement and period.
+
+    - a requirement turning yellow this month (due soon) → the branch secretary;
+    - a requirement whose period ended red (checked on the month before `today`, so an alert missed on the 1st
+      still goes out later) → the secretary and the reviewers of the parent organisation;
+    - a committee term ending within 90 days or overdue → the secretary and the parent's reviewers;
+    - a silent branch (no activity for more than 30 days) → the secretary and the parent's reviewers, once a month.
+    Returns the number of new notices.
+    """
+    now = now or timezone.now()
+    units = list(
+        Organisation.objects.filter(level__in=(Level.BRANCH, Level.PARTY_GROUP)).order_by("path")
+    )
+    if not units:
+        return 0
+    parent_paths = {unit.path[: -unit.steplen] for unit in units if unit.depth > 1}
+    by_path = dict(Organisation.objects.filter(path__in=parent_paths).values_list("path", "pk"))
+    parents = {unit.pk: _parent_id(unit, by_path) for unit in units}
+    secretaries = _secretaries([u.pk for u in units])
+    reviewers = _reviewers({p for p in parents.values() if p}, today)
+    month = meeting_rules.period_containing("month", today)
+    previous = meeting_rules.period_containing("month", month.start - timedelta(days=1))
+    current = meeting_selectors.compliance_for_branches(units, month, today)
+    ended = meeting_selectors.compliance_for_branches(units, previous, today)
+    notices: list[Notice] = []
+
+    def add(unit, kind, subject, period_code, title, body, *, to_reviewers: bool) -> None:
+        for member_id, user_id in secretaries.get(unit.pk, []):
+            notices.append(_alert(unit, kind, subject, period_code, title, body, now, member_id=member_id,
+                                  user_id=user_id))
+        if to_reviewers:
+            for user_id in reviewers.get(parents[unit.pk], []):
+                notices.append(_alert(unit, kind, subject, period_code, title, body, now, user_id=user_id))
+
+    for unit, figures in zip(units, current, strict=True):
+        for t in figures.required_types:
+            if t.status == meeting_rules.YELLOW:
+                add(unit, NoticeKind.DUE_SOON, t.meeting_type, t.window.code,
+                    _("即将到期：%(org)s %(type)s") % {"org": unit.name, "type": t.label},
+                    _("%(org)s本期（%(period)s）应召开%(type)s %(required)s 次，已召开 %(held)s 次，"
+                      "请在%(end)s前完成。")
+                    % {"org": unit.name, "period": t.window.code, "type": t.label, "required": t.required,
+                       "held": t.held, "end": date_format(t.window.end, "Y年n月j日")},
+                    to_reviewers=False)
+        if figures.silent:
+            add(unit, NoticeKind.SILENT_BRANCH, "silent", month.code,
+                _("静默支部：%(org)s") % {"org": unit.name},
+                _("%(org)s已超过 30 天没有组织生活记录。") % {"org": unit.name},
+                to_reviewers=True)
+    for unit, figures in zip(units, ended, strict=True):
+        for t in figures.required_types:
+            if t.status == meeting_rules.RED and t.window.end < today:
+                add(unit, NoticeKind.OVERDUE, t.meeting_type, t.window.code,
+                    _("逾期：%(org)s %(type)s") % {"org": unit.name, "type": t.label},
+                    _("%(org)s在%(period)s应召开%(type)s %(required)s 次，实际召开 %(held)s 次，已逾期。")
+                    % {"org": unit.name, "period": t.window.code, "type": t.label, "required": t.required,
+                       "held": t.held},
+                    to_reviewers=True)
+    terms = CommitteeTerm.objects.filter(is_current=True, organisation__in=units).select_related("organisation")
+    for term in terms:
+        state = term_state(term.term_ends_on, today)
+        if state in ("due_soon", "overdue"):
+            unit = term.organisation
+            title = (_("换届逾期：%(org)s") if state == "overdue" else _("即将换届：%(org)s")) % {"org": unit.name}
+            body = _("%(org)s支部委员会任期于%(end)s届满，请按期换届。") % {
+                "org": unit.name, "end": date_format(term.term_ends_on, "Y年n月j日")}
+            add(unit, NoticeKind.TERM_ENDING, f"term{term.pk}", state, title, body, to_reviewers=True)
+    keys = {n.key for n in notices}
+    existing = Notice.objects.filter(key__in=keys).count()
+    Notice.objects.bulk_create(notices, ignore_conflicts=True)
+    return len(keys) - existing
+
+
+def _alert(unit, kind, subject, period_code, title, body, now, *, user_id=None, member_id=None) -> Notice:
+    recipient = f"member:{member_id}" if member_id else f"user:{user_id}"
+    return Notice(
+        key=rules.alert_key(kind, unit.pk, subject, period_code, recipient),
+        kind=kind,
+        user_id=user_id,
+        member_id=member_id,
+        organisation=unit,
+        title=title[:200],
+        body=body,
+        link=unit.get_absolute_url(),
+        due_at=now,
+    )
+
+
+# --- Sweep and send -------------------------------------------------------------------------------------------------
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+
+
+def notices_sweep(*, now: datetime | None = None, chunk_size: int | None = None) -> list[list[int]]:
+    """Claim due notices for sending, in chunks of ids (one broker message each).
+
+    Due pending notices, and queued or sending ones whose lease ran out (their message or worker was lost), are
+    marked queued with a fresh lease, each chunk by a conditional UPDATE in its own short transaction.
+    """
+    now = now or timezone.now()
+    chunk_size = chunk_size or settings.NOTIFICATIONS_CHUNK_SIZE
+    due = Q(status=NoticeStatus.PENDING, due_at__lte=now) | Q(
+        status__in=(NoticeStatus.QUEUED, NoticeStatus.SENDING), lease_until__lt=now
+    )
+    ids = list(Notice.objects.filter(due).order_by("due_at", "pk").values_list("pk", flat=True))
+    chunks = []
+    for start in range(0, len(ids), chunk_size):
+        part = ids[start : start + chunk_size]
+        with transaction.atomic():
+            Notice.objects.filter(due, pk__in=part).update(
+                status=NoticeStatus.QUEUED, lease_until=now + _lease(), claim=""
+            )
+        chunks.append(part)
+    return chunks
+
+
+def notices_send(*, notice_ids: Iterable[int], now: datetime | None = None) -> dict[str, int]:
+    """Send a chunk of notices: claim each still-unsent due row by a conditional UPDATE, deliver, mark sent.
+
+    Rows already sent, withdrawn or claimed by someone else are left alone, so a redelivered message sends
+    nothing twice. Returns counts of sent, retried, failed and skipped notices.
+    """
+    ids = list(notice_ids)
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    Notice.objects.filter(pk__in=ids, status__in=UNSENT, due_at__lte=now).update(
+        status=NoticeStatus.SENDING, claim=token, lease_until=now + _lease(), attempts=F("attempts") + 1
+    )
+    mine = list(Notice.objects.filter(claim=token, status=NoticeStatus.SENDING).select_related("member", "user"))
+    counts = {"sent": 0, "retried": 0, "failed": 0, "skipped": len(ids) - len(mine)}
+    channels = active_channels()
+    for notice in mine:
+        counts[_send_one(notice, token, channels, now)] += 1
+    return counts
+
+
+def _send_one(notice: Notice, token: str, channels, now: datetime) -> str:
+    usable = [c for c in channels if c.applies(notice)]
+    if not usable:
+        _finish(notice, token, status=NoticeStatus.FAILED, error=_("该党员没有登录账号，也没有电子邮箱，无法送达。"))
+        return "failed"
+    try:
+        for channel in usable:
+            # The delivery record is written in the same transaction as the channel's effect when that effect is
+            # in the database (the portal), so a crash between them cannot leave one without the other.
+            with transaction.atomic():
+                current = Notice.objects.select_for_update().filter(pk=notice.pk, claim=token).first()
+                if current is None or current.status != NoticeStatus.SENDING:
+                    return "skipped"
+                if Delivery.objects.filter(notice=notice, channel=channel.name).exists():
+                    continue
+                detail = channel.send(notice)
+                Delivery.objects.create(notice=notice, channel=channel.name, detail=(detail or "")[:200])
+    except Exception as exc:  # noqa: BLE001 - any channel failure is retried, then shown to admins
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+        if rules.gives_up(notice.attempts):
+            _finish(notice, token, status=NoticeStatus.FAILED, error=error)
+            return "failed"
+        Notice.objects.filter(pk=notice.pk, claim=token, status=NoticeStatus.SENDING).update(
+            status=NoticeStatus.PENDING,
+            due_at=now + rules.retry_delay(notice.attempts),
+            last_error=error,
+            claim="",
+            lease_until=None,
+        )
+        return "retried"
+    note = "" if any(c.name == "email" for c in usable) else _("仅站内通知（无电子邮箱）")
+    if notice.user_id is None:
+        note = _("仅邮件通知（无登录账号）")
+    _finish(notice, token, status=NoticeStatus.SENT, note=note)
+    return "sent"
+
+
+def _finish(notice: Notice, token: str, *, status: str, error: str = "", note: str = "") -> None:
+    values = {"status": status, "lease_until": None, "note": note[:200]}
+    if status == NoticeStatus.SENT:
+        values["sent_at"] = timezone.now()
+    if error:
+        values["last_error"] = error
+    Notice.objects.filter(pk=notice.pk, claim=token, status=NoticeStatus.SENDING).update(**values)
+
+
+@transaction.atomic
+def notice_retry(*, notice: Notice) -> Notice:
+    """Send a failed notice again from the start (an admin fixed the address or the mail server)."""
+    updated = Notice.objects.filter(pk=notice.pk, status=NoticeStatus.FAILED).update(
+        status=NoticeStatus.PENDING, attempts=0, due_at=timezone.now(), claim="", lease_until=None
+    )
+    if not updated:
+        raise DomainError(_("只有发送失败的通知可以重新发送。"))
+    notice.refresh_from_db()
+    return notice
+
+
+# --- Reading ----------------------------------------------------------------------------------------------------------
+
+
+def notice_mark_read(*, notice: Notice, user) -> None:
+    """Mark one of the user's own notices read (again is harmless)."""
+    Notice.objects.filter(pk=notice.pk, user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notices_mark_all_read(*, user) -> int:
+    """Mark every notice the user has in the portal read; returns how many changed."""
+    return Notice.objects.filter(user=user, shown_at__isnull=False, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,34 @@
+"""Celery tasks: thin, id-based and harmless to re-run; the database rows are the source of truth, not the queue."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(time_limit=120, soft_time_limit=100, acks_late=True, reject_on_worker_lost=True)
+def notices_sweep_task() -> int:
+    """Every minute (beat): claim due notices in chunks and enqueue one send task per chunk after commit."""
+    chunks = services.notices_sweep()
+    for chunk in chunks:
+        transaction.on_commit(lambda ids=chunk: notices_send_task.delay(ids))
+    return len(chunks)
+
+
+@shared_task(
+    time_limit=settings.NOTIFICATIONS_SEND_TIME_LIMIT,
+    soft_time_limit=max(settings.NOTIFICATIONS_SEND_TIME_LIMIT - 10, 1),
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def notices_send_task(notice_ids: list[int]) -> dict[str, int]:
+    """Send one chunk; a redelivered message finds its rows claimed or sent and does nothing."""
+    return services.notices_send(notice_ids=notice_ids)
+
+
+@shared_task(time_limit=600, soft_time_limit=540, acks_late=True, reject_on_worker_lost=True)
+def compliance_alerts_task() -> int:
+    """Each morning: write the day's compliance alerts (once per branch, requirement and period)."""
+    return services.compliance_alerts_create(today=timezone.localdate())

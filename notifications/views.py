@@ -1,0 +1,98 @@
+"""The notifications page (bell), marking read, and the failed-notices page for admins and secretaries."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from branches.access import MANAGE, ScopedViewMixin
+from branches.errors import DomainError
+
+from . import selectors, services
+
+
+def _page(request, queryset):
+    """Any page number gives a page (the last one when too large); never a 404 for a stale link."""
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+class NoticeListView(ScopedViewMixin, TemplateView):
+    """The user's own notices, newest first, unread ones marked; paginated with the total."""
+
+    template_name = "notifications/notice_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        notices = selectors.notices_for(self.request.user)
+        unread_only = self.request.GET.get("unread") == "1"
+        if unread_only:
+            notices = notices.filter(read_at__isnull=True)
+        page = _page(self.request, notices)
+        context.update(page_obj=page, notices=page.object_list, total=page.paginator.count, unread_only=unread_only,
+                       query="unread=1" if unread_only else "")
+        return context
+
+
+class NoticeReadView(ScopedViewMixin, View):
+    """Mark one of the user's notices read and open what it is about (POST)."""
+
+    def post(self, request, pk: int):
+        notice = get_object_or_404(selectors.notices_for(request.user), pk=pk)
+        services.notice_mark_read(notice=notice, user=request.user)
+        target = notice.link or reverse("notifications:list")
+        if request.POST.get("stay") == "1" or not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+            target = reverse("notifications:list")
+        return HttpResponseRedirect(target)
+
+
+class NoticeReadAllView(ScopedViewMixin, View):
+    """Mark all of the user's notices read (POST)."""
+
+    def post(self, request):
+        changed = services.notices_mark_all_read(user=request.user)
+        messages.success(request, _("已将 %(count)s 条通知标为已读。") % {"count": changed})
+        return HttpResponseRedirect(reverse("notifications:list"))
+
+
+class FailedViewMixin(ScopedViewMixin):
+    """Failed notices: admins see all, secretaries those of the organisations they manage; others get 404."""
+
+    def failed_queryset(self):
+        if not (self.scope.is_admin or self.scope.is_secretary):
+            raise Http404
+        return selectors.notices_failed().filter(self.scope.path_q("organisation__path", MANAGE))
+
+
+class NoticeFailedListView(FailedViewMixin, TemplateView):
+    """Notices that could not be delivered after every retry, with the error and a button to send again."""
+
+    template_name = "notifications/notice_failed.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = _page(self.request, self.failed_queryset())
+        context.update(page_obj=page, notices=page.object_list, total=page.paginator.count)
+        return context
+
+
+class NoticeRetryView(FailedViewMixin, View):
+    """Send a failed notice again (POST)."""
+
+    def post(self, request, pk: int):
+        notice = get_object_or_404(self.failed_queryset(), pk=pk)
+        try:
+            services.notice_retry(notice=notice)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已重新安排发送“%(title)s”。") % {"title": notice.title})
+        return HttpResponseRedirect(reverse("notifications:failed"))
+
+
