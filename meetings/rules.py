@@ -60,6 +60,23 @@ DEFAULT_REQUIREMENTS: dict[str, Requirement] = {
 }
 
 
+#: Types whose frequency is a national rule ("Organisational life" table); 党课's quarterly count is a default.
+NATIONAL_TYPES: frozenset[str] = frozenset(COMPLIANCE_TYPES) - {MeetingType.PARTY_LECTURE}
+
+
+def requirement_allowed(requirement: Requirement) -> bool:
+    """Configurable defaults ("Organisational life"): an organisation may set any requirement for a **default**
+    type (党课), but for a **national** type only one at least as strict as the national rule: a period as long
+    or shorter, and at least the national count per national period (3 a quarter is not "once a month")."""
+    if requirement.meeting_type not in NATIONAL_TYPES:
+        return True
+    national = default_requirement(requirement.meeting_type)
+    if MONTHS_IN[requirement.period] > MONTHS_IN[national.period]:
+        return False
+    per_national_period = requirement.count * (MONTHS_IN[national.period] // MONTHS_IN[requirement.period])
+    return per_national_period >= national.count
+
+
 def default_requirement(meeting_type: str) -> Requirement:
     """The national (or default) frequency of a meeting type, from the "Organisational life" table."""
     return DEFAULT_REQUIREMENTS[meeting_type]

@@ -333,6 +333,11 @@ class RequirementSource:
     def period_label(self) -> str:
         return str(Period(self.requirement.period).label)
 
+    @property
+    def is_national(self) -> bool:
+        """A national frequency can be raised for a subtree but not lowered."""
+        return self.meeting_type in rules.NATIONAL_TYPES
+
 
 def requirement_sources(organisation: Organisation) -> list[RequirementSource]:
     """For the requirement settings page: per checked type, the effective requirement, the organisation whose

@@ -228,7 +228,7 @@ def test_requirements_show_the_value_and_where_it_comes_from(client, world):
     assert theme.own is not None and theme.requirement.count == 2
     assert general.source is None and general.requirement == rules.default_requirement(T.GENERAL_MEETING)
     html = response.content.decode()
-    assert f"沿用{world.p1.name}的设置" in html and "本组织设置" in html and "默认要求" in html
+    assert f"沿用{world.p1.name}的设置" in html and "本组织设置" in html and "全国性规定" in html
     assert 'name="count"' not in html  # a reviewer reads only
 
 
@@ -277,6 +277,28 @@ def test_bad_requirement_input_changes_nothing(client, world, data, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not RequirementOverride.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("meeting_type", "period", "count", "saved"),
+    [
+        (T.THEME_DAY, "month", "2", True),  # stricter than the national once a month
+        (T.THEME_DAY, "quarter", "3", False),  # the same count a year, but not every month
+        (T.GENERAL_MEETING, "year", "2", False),
+        (T.COMMITTEE_MEETING, "month", "0", False),
+        (T.PARTY_LECTURE, "year", "1", True),  # 党课's quarterly count is a default: lower is allowed
+    ],
+)
+def test_national_requirements_can_be_raised_not_lowered(client, world, meeting_type, period, count, saved):
+    """Configurable defaults: a committee may set 党课 as it likes, but a national frequency only upwards; a lower
+    one is refused with a message at the field and nothing is saved."""
+    client.force_login(world.admin)
+    data = {"action": "set", "meeting_type": meeting_type, "period": period, "count": count}
+    response = client.post(reverse("meetings:requirements", args=[world.p1.pk]), data)
+    assert RequirementOverride.objects.filter(organisation=world.p1, meeting_type=meeting_type).exists() is saved
+    if not saved:
+        assert response.status_code == 200
+        assert "全国性规定" in response.content.decode() and "只能提高" in response.content.decode()
 
 
 def test_branch_secretary_cannot_lower_their_own_requirements(client, world):

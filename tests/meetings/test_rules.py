@@ -352,3 +352,27 @@ def test_overall_status(statuses, overall):
     """Compliance ("Organisational life"): a branch is red if any required type is overdue, yellow if any is due
     soon, neutral while any is still open with time left, and green only when it has held everything required."""
     assert rules.overall_status(statuses) == overall
+
+
+@pytest.mark.parametrize(
+    ("meeting_type", "period", "count", "allowed"),
+    [
+        (MeetingType.COMMITTEE_MEETING, Period.MONTH, 1, True),
+        (MeetingType.COMMITTEE_MEETING, Period.MONTH, 2, True),
+        (MeetingType.COMMITTEE_MEETING, Period.MONTH, 0, False),
+        (MeetingType.COMMITTEE_MEETING, Period.QUARTER, 3, False),
+        (MeetingType.GENERAL_MEETING, Period.MONTH, 1, True),
+        (MeetingType.GENERAL_MEETING, Period.QUARTER, 1, True),
+        (MeetingType.GENERAL_MEETING, Period.YEAR, 4, False),
+        (MeetingType.ORGANISATIONAL_LIFE_MEETING, Period.QUARTER, 1, True),
+        (MeetingType.HEART_TO_HEART_TALK, Period.YEAR, 2, True),
+        (MeetingType.MEMBER_APPRAISAL, Period.YEAR, 0, False),
+        (MeetingType.PARTY_LECTURE, Period.YEAR, 1, True),
+        (MeetingType.PARTY_LECTURE, Period.YEAR, 0, True),
+        (MeetingType.PARTY_LECTURE, Period.MONTH, 1, True),
+    ],
+)
+def test_requirement_allowed(meeting_type, period, count, allowed):
+    """Configurable defaults ("Organisational life"): a national frequency may be raised for a subtree, never
+    lowered or made less regular; 党课's quarterly count is a default and may be set freely."""
+    assert rules.requirement_allowed(rules.Requirement(meeting_type, period, count)) is allowed
