@@ -562,3 +562,27 @@ def due_this_month(branch: Organisation, today: date | None = None) -> list[Type
         for t in compliance.required_types
         if t.held < t.required and (t.window.end <= month.end or t.status in (rules.YELLOW, rules.RED))
     ]
+
+
+def meetings_planned_for(organisation: Organisation, types: Iterable[str], until: date) -> dict[str, Meeting]:
+    """The next planned (or held, not yet finalised) meeting of each type of an organisation from today up to
+    `until`, so "本月待办" shows what is already arranged instead of asking to plan it again (one query)."""
+    tz = timezone.get_default_timezone()
+    start = datetime.combine(timezone.localdate(), time.min, tzinfo=tz)
+    end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=tz)
+    links = (
+        MeetingTypeLink.objects.filter(
+            meeting__organisation=organisation,
+            meeting__is_deleted=False,
+            meeting__status__in=(MeetingStatus.PLANNED, MeetingStatus.HELD),
+            meeting__starts_at__gte=start,
+            meeting__starts_at__lt=end,
+            type__in=list(types),
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "meeting_id")
+    )
+    found: dict[str, Meeting] = {}
+    for link in links:
+        found.setdefault(link.type, link.meeting)
+    return found

@@ -81,11 +81,14 @@ def due_this_month(context, organisation):
         create_url = reverse("meetings:create")
     except NoReverseMatch:
         create_url = ""
+    due = selectors.due_this_month(organisation, today=today)
+    month_end = rules.period_containing(Period.MONTH, today).end
+    planned = selectors.meetings_planned_for(organisation, [t.meeting_type for t in due], month_end) if due else {}
     return {
         "show": True,
         "organisation": organisation,
         "today": today,
-        "items": selectors.due_this_month(organisation, today=today),
+        "items": [(item, planned.get(item.meeting_type)) for item in due],
         "create_url": create_url if _scope(context).can(organisation, MANAGE) else "",
     }
 

@@ -170,6 +170,19 @@ def test_branch_page_shows_what_is_due_this_month_with_links_to_plan(client, wor
             assert f"{create_url}?type={item.meeting_type}&amp;organisation={world.branch_a.pk}" in html
 
 
+def test_due_item_already_planned_links_to_that_meeting(client, world):
+    """A due 主题党日 already planned this month shows "已安排" with a link to it instead of a second plan link."""
+    today = timezone.localdate()
+    planned = make_meeting(world.branch_a, [T.THEME_DAY], status="planned",
+                           starts_at=datetime(today.year, today.month, today.day, 23, 30, tzinfo=SH))
+    client.force_login(world.secretary_a)
+    html = client.get(world.branch_a.get_absolute_url()).content.decode()
+    item = html[html.index('data-type="theme_day"') :]
+    item = item[: item.index("</li>")]
+    assert planned.get_absolute_url() in item and "已安排" in item
+    assert "安排会议" not in item
+
+
 def test_reviewer_sees_the_due_list_without_plan_links(client, world):
     """A reviewer reads what a branch owes but gets no link to plan its meetings."""
     client.force_login(world.reviewer)
