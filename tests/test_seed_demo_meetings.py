@@ -1,5 +1,6 @@
 """`seed_demo` with the meetings app: two years of finalised meetings with gaps, built once."""
 
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from branches.models import Level, Organisation
 from meetings import selectors
-from meetings.management.commands.seed_demo_meetings import last_complete_quarter
+from meetings.management.commands.seed_demo_meetings import Command, last_complete_quarter
 from meetings.models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingTypeLink, RequirementOverride
 from meetings.rules import GREEN, RED
 from members.management.commands.seed_demo import ROOT_CODE, SECRETARY_BRANCH
@@ -98,3 +99,22 @@ def test_an_ancestor_requirement_is_inherited(demo):
     """The city company's committee requires two 谈心谈话 a year for its subtree."""
     branch = Organisation.objects.get(code=SECRETARY_BRANCH)
     assert selectors.requirements_for(branch)["heart_to_heart_talk"].count == 2
+
+
+def test_history_is_deterministic_and_follows_today(demo):
+    """The same day gives the same meetings, attendance and minutes; another day shifts the window with it."""
+    root = Organisation.objects.get(code=ROOT_CODE)
+
+    def fingerprint(today):
+        return [
+            (p.meeting.organisation_id, p.meeting.starts_at, tuple(p.types), p.meeting.topic, p.meeting.place,
+             tuple((a.member_id, a.state, a.leave_reason) for a in p.attendance))
+            for p in Command().plan(root, today)
+        ]
+
+    day = date(2026, 11, 27)
+    first = fingerprint(day)
+    assert first == fingerprint(day)
+    later = fingerprint(date(2027, 5, 3))
+    assert later != first
+    assert min(f[1] for f in later).date() >= date(2025, 6, 1)

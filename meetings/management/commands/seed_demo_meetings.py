@@ -236,7 +236,8 @@ class Command(BaseCommand):
 
     # --- Building -------------------------------------------------------------------------------------------------
 
-    def _build(self, root: Organisation, today: date) -> int:
+    def plan(self, root: Organisation, today: date) -> list[Planned]:
+        """Every demo meeting as of `today`, unsaved; the same day gives the same meetings."""
         tz = timezone.get_default_timezone()
         planned: list[Planned] = []
         for index, unit in enumerate(self._units(root)):
@@ -251,6 +252,10 @@ class Command(BaseCommand):
                     starts_at = datetime.combine(day, time(hour, 30 if hour == 14 else 0), tzinfo=tz)
                     planned.append(self._meeting(unit, types, starts_at, rng))
         planned.extend(self._open_items(root, today, tz))
+        return planned
+
+    def _build(self, root: Organisation, today: date) -> int:
+        planned = self.plan(root, today)
         meetings = bulk_create_with_history([p.meeting for p in planned], Meeting, batch_size=500)
         links, attendance = [], []
         for plan, meeting in zip(planned, meetings, strict=True):
