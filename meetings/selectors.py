@@ -477,12 +477,16 @@ def _last_activity(units: Sequence[Organisation], as_of: date) -> dict[int, date
         .annotate(last=Max("starts_at"))
         .order_by()
     )
-    by_path = {path: timezone.localtime(last).date() for path, last in rows}
-    result = {}
-    for unit in units:
-        dates = [day for path, day in by_path.items() if path.startswith(unit.path)]
-        if dates:
-            result[unit.pk] = max(dates)
+    # Each organisation with meetings passes its date up to the units on its path: rows × depth, not units × rows.
+    unit_by_path = {unit.path: unit.pk for unit in units}
+    step = Organisation.steplen
+    result: dict[int, date] = {}
+    for path, last in rows:
+        day = timezone.localtime(last).date()
+        for end in range(step, len(path) + 1, step):
+            unit_id = unit_by_path.get(path[:end])
+            if unit_id is not None and (unit_id not in result or day > result[unit_id]):
+                result[unit_id] = day
     return result
 
 
