@@ -4,9 +4,10 @@ from collections import Counter
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import rules, selectors, services
@@ -18,6 +19,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def save_and_cancel() -> Div:
+    """保存 with a 取消 link beside it; the template names where 取消 goes with `{% url … as cancel_url %}`."""
+    cancel = format_html('<a class="btn btn-link" href="{{{{ cancel_url }}}}">{}</a>', _("取消"))
+    return Div(Submit("save", _("保存")), HTML(cancel), css_class="d-flex flex-wrap align-items-center gap-2")
 
 
 class OrganisationForm(forms.ModelForm):
@@ -63,7 +70,7 @@ class OrganisationForm(forms.ModelForm):
                 ),
                 Row(Column("founded_on", css_class="col-md-4")),
             ),
-            Submit("save", _("保存")),
+            save_and_cancel(),
         )
 
     def clean_name(self) -> str:
@@ -141,7 +148,7 @@ class CommitteeTermForm(forms.Form):
                 Row(*[Column(post.value, css_class="col-md-6 col-lg-4") for post in SINGLE_POSTS]),
                 InlineCheckboxes("committee_members"),
             ),
-            Submit("save", _("保存")),
+            save_and_cancel(),
         )
 
     def _initial_from(self, term: CommitteeTerm) -> None:

@@ -194,3 +194,25 @@ def test_organisation_page_queries_do_not_grow_with_rows(client, world, settings
     _grow(organisation, world.branch_a, 50, 50)
     with django_assert_num_queries(small):
         client.get(url)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "args", "back"),
+    [
+        ("branches:edit", lambda w: [w.branch_a.pk], lambda w: reverse("branches:detail", args=[w.branch_a.pk])),
+        ("branches:create", lambda w: [w.branch_a.pk], lambda w: reverse("branches:detail", args=[w.branch_a.pk])),
+        ("branches:committee", lambda w: [w.branch_a.pk], lambda w: reverse("branches:detail", args=[w.branch_a.pk])),
+        ("branches:create_root", lambda w: [], lambda w: reverse("branches:list")),
+        ("members:edit", lambda w: [w.member_a.pk], lambda w: reverse("members:detail", args=[w.member_a.pk])),
+        ("members:create", lambda w: [], lambda w: reverse("members:list")),
+    ],
+)
+def test_forms_offer_cancel_beside_save(client, world, url_name, args, back):
+    """Each form ends with 保存 and, beside it, 取消 back to the page the user came from."""
+    client.force_login(world.admin)
+    html = client.get(reverse(url_name, args=args(world))).content.decode()
+    assert re.search(
+        r'<input type="submit"\s+name="save"\s+value="保存"[^>]*>\s*<a class="btn btn-link" href="'
+        + re.escape(back(world)) + r'">取消</a>',
+        html,
+    )
