@@ -16,9 +16,16 @@ _codes = itertools.count(1)
 _ids = itertools.count(1)
 
 
-def make_id_number(birth: date = date(1985, 6, 15), region: str = "520102", seq: int | None = None) -> str:
-    """A synthetic ID number with a valid GB 11643 check character."""
-    seq = next(_ids) % 1000 if seq is None else seq
+def make_id_number(birth: date = date(1985, 6, 15), region: str | None = None, seq: int | None = None) -> str:
+    """A synthetic ID number with a valid GB 11643 check character.
+
+    Generated numbers use sequence codes 000-499 and change region every 500, so they stay unique for a whole test
+    session; a test that needs a number no factory will hand out passes its own `seq` of 500 or more.
+    """
+    if seq is None:
+        n = next(_ids)
+        seq, region = n % 500, region or f"5201{(n // 500) % 100:02d}"
+    region = region or "520102"
     first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
     return first17 + id_check_char(first17)
 
