@@ -28,7 +28,7 @@ from .forms import (
     OrganisationChoiceForm,
     initial_times,
 )
-from .models import AttendanceState, Meeting, MeetingStatus
+from .models import AttendanceState, Meeting, MeetingStatus, MeetingType
 
 #: Templates the photos and attachments pages provide for the record; shown once they exist.
 RECORD_INCLUDES = ("meetings/includes/photos.html", "meetings/includes/attachments.html")
@@ -188,6 +188,10 @@ class MeetingCreateView(MeetingViewMixin, FormView):
     def get_initial(self):
         starts_at, ends_at = initial_times()
         initial = {"organisation": self.chosen, "starts_at": starts_at, "ends_at": ends_at}
+        # 本月待办 links here with the type it owes; an unknown type is ignored rather than refused.
+        requested = self.request.GET.get("type", "")
+        if requested in MeetingType.values:
+            initial["types"] = [requested]
         if self.scope.member_id and self.scope.member_branch_id == self.branch.pk:
             initial["host"] = self.scope.member_id
         return initial

@@ -1,5 +1,6 @@
 """Meeting pages: list, plan, record, attendance, finalise, amend, cancel, delete, restore and history."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -287,6 +288,22 @@ def test_reviewer_and_member_cannot_plan(client, world):
     """Planning is for those who manage a branch: the reviewer and a member get 404."""
     for role in ("reviewer", "member"):
         assert _login(client, world, role).get(reverse("meetings:create")).status_code == 404
+
+
+def test_planning_from_the_due_list_prefills_the_type_it_owes(client, world):
+    """本月待办 links with `type` and `organisation`: the form starts with that type ticked (and its expected
+    attendees follow on saving); an unknown type is ignored, never a 500; the branch chooser keeps the type."""
+    _login(client, world, "secretary_a")
+    url = reverse("meetings:create")
+    response = client.get(f"{url}?type={T.COMMITTEE_MEETING}&organisation={world.branch_a.pk}")
+    form = response.context["form"]
+    assert form.initial["types"] == [T.COMMITTEE_MEETING] and form.initial["organisation"] == world.branch_a
+    assert re.search(r'<input[^>]*value="committee_meeting"[^>]*checked', response.content.decode())
+    for bad in ("nonsense", "", "<script>"):
+        response = client.get(f"{url}?type={bad}&organisation={world.branch_a.pk}")
+        assert response.status_code == 200 and "types" not in response.context["form"].initial
+    page = _login(client, world, "admin").get(f"{url}?type={T.COMMITTEE_MEETING}").content.decode()
+    assert '<input type="hidden" name="type" value="committee_meeting">' in page
 
 
 # --- Detail --------------------------------------------------------------------------------------------------------
