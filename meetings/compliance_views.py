@@ -90,8 +90,9 @@ def _url_or_empty(name: str) -> str:
 
 
 def _cell(list_url: str, result: selectors.BranchCompliance, meeting_type: str):
-    """One figure and the link to the finalised meetings behind it: the meeting list filtered by organisation,
-    type, status and the window (`period`: a month, quarter or year) the figure is counted in."""
+    """One figure and the link to the finalised meetings behind it: the meeting list filtered by organisation (its
+    own meetings only, `unit_only`), type, status and the window (`period`: a month, quarter or year) the figure
+    is counted in."""
     item = result.for_type(meeting_type)
     if not list_url:
         return item, ""
@@ -100,6 +101,7 @@ def _cell(list_url: str, result: selectors.BranchCompliance, meeting_type: str):
         "type": meeting_type,
         "status": MeetingStatus.FINALISED,
         "period": item.window.code,
+        "unit_only": "true",  # the figure counts the unit's own meetings, not its 党小组's
     }
     return item, f"{list_url}?{urlencode(params)}"
 

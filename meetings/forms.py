@@ -353,6 +353,9 @@ class MeetingFilter(django_filters.FilterSet):
     organisation = django_filters.ModelChoiceFilter(
         label=_("党组织"), queryset=None, method="filter_organisation", empty_label=_("全部")
     )
+    #: Set by the compliance links: the organisation's own meetings only, as a unit's figure counts them (without
+    #: its 党小组's meetings, which the organisation filter otherwise includes).
+    unit_only = django_filters.BooleanFilter(label=_("仅本组织"), method="filter_unit_only", widget=forms.HiddenInput)
     backfilled = django_filters.ChoiceFilter(
         label=_("补录"), choices=YES_NO, method="filter_backfilled", empty_label=_("全部")
     )
@@ -407,6 +410,7 @@ class MeetingFilter(django_filters.FilterSet):
                 css_id="meeting-more-filters",
             ),
             "period",
+            "unit_only",
         )
         self.form.helper = helper
 
@@ -442,7 +446,12 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.filter(starts_at__gte=start, starts_at__lt=end)
 
     def filter_organisation(self, queryset, name, value):
+        if self.form.cleaned_data.get("unit_only"):
+            return queryset.filter(organisation=value)
         return queryset.filter(organisation__path__startswith=value.path)
+
+    def filter_unit_only(self, queryset, name, value):
+        return queryset  # narrows the organisation filter (filter_organisation); alone it changes nothing
 
     def filter_backfilled(self, queryset, name, value):
         return queryset.filter(is_backfilled=value == "yes")

@@ -16,6 +16,7 @@ from branches.errors import DomainError
 from branches.models import Level
 
 from . import history, rules, selectors, services
+from .compliance_views import period_label
 from .forms import (
     AmendForm,
     AttendanceForm,
@@ -103,6 +104,16 @@ def _existing(names: tuple[str, ...]) -> list[str]:
     return found
 
 
+def _period_label(code: str | None) -> str:
+    """"2026年第3季度" for the list's `period` filter ("" without one); a code that is no period is shown as given."""
+    if not code:
+        return ""
+    try:
+        return period_label(rules.parse_period(code))
+    except ValueError:
+        return code
+
+
 # --- List ----------------------------------------------------------------------------------------------------------
 
 
@@ -141,6 +152,9 @@ class MeetingListView(MeetingViewMixin, ListView):
             sort_url=f"?{query.urlencode()}",
             sort_direction="asc" if current == "starts_at" else "desc",
             query_without_period=_query_without(self.request, "page", "period"),
+            period_label=_period_label(cleaned.get("period")),
+            unit_only=cleaned.get("organisation") if cleaned.get("unit_only") else None,
+            query_without_unit_only=_query_without(self.request, "page", "unit_only"),
         )
         return context
 

@@ -103,9 +103,35 @@ def test_figures_link_to_the_filtered_meeting_list(client, world):
     client.force_login(world.admin)
     html = client.get(compliance_url(world.branch_a, period="2025-08")).content.decode()
     base = f"{list_url}?organisation={world.branch_a.pk}"
-    assert f"{base}&amp;type=theme_day&amp;status=finalised&amp;period=2025-08\"" in html
+    assert f"{base}&amp;type=theme_day&amp;status=finalised&amp;period=2025-08&amp;unit_only=true\"" in html
     # A yearly type in a month view is counted over the year.
-    assert f"{base}&amp;type=member_appraisal&amp;status=finalised&amp;period=2025\"" in html
+    assert f"{base}&amp;type=member_appraisal&amp;status=finalised&amp;period=2025&amp;unit_only=true\"" in html
+
+
+def test_a_branch_figure_lists_exactly_the_meetings_it_counts(client, world):
+    """A branch's figure counts its own finalised meetings, not its 党小组's: the click-through lists as many
+    meetings as the figure says held, names the narrowing in a removable chip, and without it the group's
+    meetings show again."""
+    list_url = _url_or_empty("meetings:list")
+    if not list_url:
+        pytest.skip("the meeting list is not installed")
+    hold_everything_2025_q3(world.branch_a)
+    make_meeting(world.group_a1, [T.THEME_DAY, T.GROUP_MEETING], starts_at=at(2025, 8, 20), topic="小组主题党日")
+    make_meeting(world.branch_a, [T.THEME_DAY], starts_at=at(2025, 9, 20), status="held", topic="未归档")
+    client.force_login(world.reviewer)
+    response = client.get(compliance_url(world.p1, period=PAST_QUARTER))
+    row = next(cells for result, _label, cells in response.context["rows"] if result.organisation == world.branch_a)
+    item, url = next((item, url) for item, url in row if item.meeting_type == T.THEME_DAY)
+    assert item.held == 3  # 7-15 (with a 党课), 8-15 and 9-15: not the group's 8-20, nor the unfinalised 9-20
+    listed = client.get(url.replace("&amp;", "&"))
+    assert listed.context["total"] == item.held
+    assert "小组主题党日" not in {m.topic for m in listed.context["meetings"]}
+    html = listed.content.decode()
+    assert "仅甲党支部本级会议（不含下级党小组）" in html and "统计期间：2025年第3季度" in html
+    without = listed.context["query_without_unit_only"]
+    assert "unit_only" not in without
+    everything = client.get(f"{list_url}?{without}")
+    assert everything.context["total"] == item.held + 1
 
 
 def test_a_secretary_sees_their_branch_only(client, world):

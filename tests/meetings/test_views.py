@@ -811,7 +811,7 @@ def test_list_filters_by_the_period_a_compliance_figure_counts(client, world):
     assert topics("period=2025") == ["四季度初", "三季度末"]
     assert topics("period=2025-Q5") == []
     page = client.get(reverse("meetings:list") + "?period=2025-Q3&type=theme_day").content.decode()
-    assert "统计期间：2025-Q3" in page and 'href="?type=theme_day"' in page
+    assert "统计期间：2025年第3季度" in page and 'href="?type=theme_day"' in page
 
 
 def test_history_shows_attendance_guest_and_type_changes_with_the_save_they_belong_to(client, world):
