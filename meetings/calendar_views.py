@@ -109,6 +109,8 @@ class CalendarView(ScopedViewMixin, TemplateView):
             previous_url=f"?month={_shift(month, -1):%Y-%m}{query}",
             next_url=f"?month={_shift(month, 1):%Y-%m}{query}",
             today_url=f"?month={today:%Y-%m}{query}",
+            list_url=reverse("meetings:list") + (f"?organisation={organisation.pk}" if organisation else ""),
+            calendar_url=f"?month={month:%Y-%m}{query}",
             **kwargs,
         )
 

@@ -8,6 +8,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
@@ -114,6 +115,16 @@ def _period_label(code: str | None) -> str:
         return code
 
 
+def _calendar_url(cleaned: dict) -> str:
+    """The calendar of what the list shows: the same organisation, and the filtered month when there is one."""
+    params = {}
+    if cleaned.get("organisation"):
+        params["org"] = cleaned["organisation"].pk
+    if cleaned.get("month"):
+        params["month"] = cleaned["month"]
+    return reverse("meetings:calendar") + (f"?{urlencode(params)}" if params else "")
+
+
 # --- List ----------------------------------------------------------------------------------------------------------
 
 
@@ -155,6 +166,8 @@ class MeetingListView(MeetingViewMixin, ListView):
             period_label=_period_label(cleaned.get("period")),
             unit_only=cleaned.get("organisation") if cleaned.get("unit_only") else None,
             query_without_unit_only=_query_without(self.request, "page", "unit_only"),
+            list_url=f"?{_query_without_page(self.request)}",
+            calendar_url=_calendar_url(cleaned),
         )
         return context
 

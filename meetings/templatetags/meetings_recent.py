@@ -31,5 +31,6 @@ def recent_meetings(context, organisation):
         "organisation": organisation,
         "meetings": meetings,
         "list_url": f"{reverse('meetings:list')}?organisation={organisation.pk}",
+        "calendar_url": f"{reverse('meetings:calendar')}?org={organisation.pk}",
         "create_url": f"{reverse('meetings:create')}?organisation={organisation.pk}" if plannable else "",
     }

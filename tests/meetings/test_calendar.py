@@ -236,3 +236,26 @@ def test_ics_feed_query_count_does_not_grow_with_meetings(client, world):
         counts.append(_query_count(client, url))
     assert counts[0] == counts[1]
     assert len(Calendar.from_ical(client.get(url).content).walk("VEVENT")) == 50
+
+
+def test_the_calendar_is_reachable_from_the_list_and_the_branch_page(client, world):
+    """The meeting list has a 列表/日历 toggle (keeping the organisation and month filters) and the branch page's
+    最近会议 card links to the branch's calendar, for every role that reads meetings; each link opens."""
+    calendar_url = reverse("meetings:calendar")
+    for role in ("member", "secretary_a", "reviewer", "admin"):
+        client.force_login(world.users()[role])
+        html = client.get(reverse("meetings:list")).content.decode()
+        assert f'href="{calendar_url}"' in html, role
+        branch_page = client.get(reverse("branches:detail", args=[world.branch_a.pk]))
+        assert branch_page.status_code in (200, 404), role
+        if branch_page.status_code == 200:  # a member without read rights on the branch never sees the card
+            link = f"{calendar_url}?org={world.branch_a.pk}"
+            assert f'href="{link}"' in branch_page.content.decode(), role
+            assert client.get(link).status_code == 200, role
+    client.force_login(world.users()["secretary_a"])
+    response = client.get(reverse("meetings:list") + f"?organisation={world.branch_a.pk}&month=2026-02")
+    link = f"{calendar_url}?org={world.branch_a.pk}&amp;month=2026-02"
+    assert f'href="{link}"' in response.content.decode()
+    calendar = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "2026年2月" in calendar or "2026年02月" in calendar
+    assert f'href="{reverse("meetings:list")}?organisation={world.branch_a.pk}"' in calendar
