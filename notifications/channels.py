@@ -11,30 +11,38 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
 
 from .models import Notice
 
 
 class Channel(Protocol):
     name: str
+    #: True when the channel's effect is a write to this database: it then delivers a whole chunk at once in the
+    #: transaction that records the deliveries (`send_many`), so it is exactly once by construction.
+    in_database: bool
 
     def applies(self, notice: Notice) -> bool: ...
 
     def send(self, notice: Notice) -> str: ...
+
+    def send_many(self, notices: list[Notice]) -> str: ...
 
 
 class PortalChannel:
     """In the portal: the notice appears on the recipient's notifications page and in the bell's count."""
 
     name = "portal"
+    in_database = True
 
     def applies(self, notice: Notice) -> bool:
         return notice.user_id is not None
 
     def send(self, notice: Notice) -> str:
-        Notice.objects.filter(pk=notice.pk, shown_at__isnull=True).update(shown_at=timezone.now())
-        return _("站内通知")
+        return self.send_many([notice])
+
+    def send_many(self, notices: list[Notice]) -> str:
+        Notice.objects.filter(pk__in=[n.pk for n in notices], shown_at__isnull=True).update(shown_at=timezone.now())
+        return ""
 
 
 def email_address(notice: Notice) -> str:
@@ -50,6 +58,7 @@ class EmailChannel:
     """Email through Django's mail framework; the Message-ID carries the notice's key so a resend is recognisable."""
 
     name = "email"
+    in_database = False
 
     def applies(self, notice: Notice) -> bool:
         return bool(email_address(notice))
@@ -73,11 +82,15 @@ class RecordingChannel:
     """A fake sender for tests and benchmarks: the delivery record is its only effect."""
 
     name = "fake"
+    in_database = True
 
     def applies(self, notice: Notice) -> bool:
         return True
 
     def send(self, notice: Notice) -> str:
+        return ""
+
+    def send_many(self, notices: list[Notice]) -> str:
         return ""
 
 

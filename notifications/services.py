@@ -1,5 +1,6 @@
 """Every write of notifications: reminders kept in step with meetings, alerts, the sweep, sending and reading."""
 
+import time
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -306,11 +307,16 @@ def notices_sweep(*, now: datetime | None = None, chunk_size: int | None = None)
     return chunks
 
 
-def notices_send(*, notice_ids: Iterable[int], now: datetime | None = None) -> dict[str, int]:
+def notices_send(
+    *, notice_ids: Iterable[int], now: datetime | None = None, deadline: float | None = None
+) -> dict[str, int]:
     """Send a chunk of notices: claim each still-unsent due row by a conditional UPDATE, deliver, mark sent.
 
     Rows already sent, withdrawn or claimed by someone else are left alone, so a redelivered message sends
-    nothing twice. Returns counts of sent, retried, failed and skipped notices.
+    nothing twice. Channels whose effect is in this database (the portal) deliver the whole chunk in one
+    transaction together with their delivery records; the others (email) go row by row, each delivery recorded
+    as it is made. Past `deadline` (a `time.monotonic()` value) the rows not yet sent are released for the next
+    sweep. Returns counts of sent, retried, failed and skipped notices.
     """
     ids = list(notice_ids)
     now = now or timezone.now()
@@ -321,28 +327,62 @@ def notices_send(*, notice_ids: Iterable[int], now: datetime | None = None) -> d
     mine = list(Notice.objects.filter(claim=token, status=NoticeStatus.SENDING).select_related("member", "user"))
     counts = {"sent": 0, "retried": 0, "failed": 0, "skipped": len(ids) - len(mine)}
     channels = active_channels()
-    for notice in mine:
-        counts[_send_one(notice, token, channels, now)] += 1
+    unreachable = [n for n in mine if not any(c.applies(n) for c in channels)]
+    for notice in unreachable:
+        _finish(notice, token, status=NoticeStatus.FAILED, error=_("该党员没有登录账号，也没有电子邮箱，无法送达。"))
+    counts["failed"] += len(unreachable)
+    mine = [n for n in mine if n not in unreachable]
+    done = _deliver_in_database(mine, token, [c for c in channels if c.in_database])
+    outside = [c for c in channels if not c.in_database]
+    by_note: dict[str, list[int]] = {}
+    for position, notice in enumerate(mine):
+        if deadline is not None and time.monotonic() > deadline:
+            _release(mine[position:], token)
+            counts["skipped"] += len(mine) - position
+            break
+        outcome = _deliver_outside(notice, token, outside, done, now)
+        if outcome == "sent":
+            by_note.setdefault(_note(notice, channels), []).append(notice.pk)
+        counts[outcome] += 1
+    for note, pks in by_note.items():
+        Notice.objects.filter(pk__in=pks, claim=token, status=NoticeStatus.SENDING).update(
+            status=NoticeStatus.SENT, sent_at=timezone.now(), lease_until=None, note=note
+        )
     return counts
 
 
-def _send_one(notice: Notice, token: str, channels, now: datetime) -> str:
-    usable = [c for c in channels if c.applies(notice)]
-    if not usable:
-        _finish(notice, token, status=NoticeStatus.FAILED, error=_("该党员没有登录账号，也没有电子邮箱，无法送达。"))
-        return "failed"
+def _deliver_in_database(notices: list[Notice], token: str, channels) -> set[tuple[int, str]]:
+    """Deliver through the database channels in one transaction with their records; returns what is delivered."""
+    with transaction.atomic():
+        pks = list(
+            Notice.objects.select_for_update()
+            .filter(pk__in=[n.pk for n in notices], claim=token, status=NoticeStatus.SENDING)
+            .values_list("pk", flat=True)
+        )
+        done = set(Delivery.objects.filter(notice_id__in=pks).values_list("notice_id", "channel"))
+        mine = [n for n in notices if n.pk in set(pks)]
+        records = []
+        for channel in channels:
+            targets = [n for n in mine if channel.applies(n) and (n.pk, channel.name) not in done]
+            if targets:
+                detail = channel.send_many(targets)
+                records += [Delivery(notice=n, channel=channel.name, detail=detail) for n in targets]
+                done |= {(n.pk, channel.name) for n in targets}
+        Delivery.objects.bulk_create(records)
+    return done
+
+
+def _deliver_outside(notice: Notice, token: str, channels, done: set[tuple[int, str]], now: datetime) -> str:
+    """Send one notice through the channels outside the database, recording each delivery as it is made."""
     try:
-        for channel in usable:
-            # The delivery record is written in the same transaction as the channel's effect when that effect is
-            # in the database (the portal), so a crash between them cannot leave one without the other.
-            with transaction.atomic():
-                current = Notice.objects.select_for_update().filter(pk=notice.pk, claim=token).first()
-                if current is None or current.status != NoticeStatus.SENDING:
-                    return "skipped"
-                if Delivery.objects.filter(notice=notice, channel=channel.name).exists():
-                    continue
-                detail = channel.send(notice)
-                Delivery.objects.create(notice=notice, channel=channel.name, detail=(detail or "")[:200])
+        for channel in channels:
+            if not channel.applies(notice) or (notice.pk, channel.name) in done:
+                continue
+            # Still ours? (a claim whose lease ran out may have been taken over by another worker)
+            if not Notice.objects.filter(pk=notice.pk, claim=token, status=NoticeStatus.SENDING).exists():
+                return "skipped"
+            detail = channel.send(notice)
+            Delivery.objects.create(notice=notice, channel=channel.name, detail=(detail or "")[:200])
     except Exception as exc:  # noqa: BLE001 - any channel failure is retried, then shown to admins
         error = f"{type(exc).__name__}: {exc}"[:1000]
         if rules.gives_up(notice.attempts):
@@ -356,11 +396,23 @@ def _send_one(notice: Notice, token: str, channels, now: datetime) -> str:
             lease_until=None,
         )
         return "retried"
-    note = "" if any(c.name == "email" for c in usable) else _("仅站内通知（无电子邮箱）")
-    if notice.user_id is None:
-        note = _("仅邮件通知（无登录账号）")
-    _finish(notice, token, status=NoticeStatus.SENT, note=note)
     return "sent"
+
+
+def _note(notice: Notice, channels) -> str:
+    names = {c.name for c in channels if c.applies(notice)}
+    if names == {"portal"}:
+        return _("仅站内通知（无电子邮箱）")
+    if "email" in names and "portal" not in names:
+        return _("仅邮件通知（无登录账号）")
+    return ""
+
+
+def _release(notices: list[Notice], token: str) -> None:
+    """Give claimed rows back to the sweep at once (this attempt does not count)."""
+    Notice.objects.filter(pk__in=[n.pk for n in notices], claim=token, status=NoticeStatus.SENDING).update(
+        status=NoticeStatus.PENDING, claim="", lease_until=None, attempts=F("attempts") - 1
+    )
 
 
 def _finish(notice: Notice, token: str, *, status: str, error: str = "", note: str = "") -> None:
