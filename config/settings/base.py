@@ -139,6 +139,9 @@ ID_NUMBER_INDEX_KEY = os.environ.get("ID_NUMBER_INDEX_KEY", "")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL) or "filesystem://"
+# Redis redelivers an unacknowledged message after this many seconds: above the longest task time limit, so that
+# a slow task is not delivered twice (tests/notifications/test_celery_config.py checks every task).
+CELERY_REDIS_VISIBILITY_TIMEOUT = 3600
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = VAR_DIR / "celery"
@@ -149,8 +152,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 else:
-    # Above the longest task time limit, so that a slow task is not delivered twice.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_REDIS_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
