@@ -306,13 +306,15 @@ class MeetingDetailView(MeetingViewMixin, TemplateView):
         by_state = {state: [a for a in attendances if a.state == state] for state in AttendanceState.values}
         can_manage = self.scope.can(meeting.organisation, MANAGE)
         is_open = meeting.status in (MeetingStatus.PLANNED, MeetingStatus.HELD)
+        unmarked = by_state[AttendanceState.EXPECTED]
         return super().get_context_data(
+            next_step=_next_step(meeting, has_unmarked=bool(unmarked)) if can_manage else "",
             meeting=meeting,
             attendances=attendances,
             present=by_state[AttendanceState.PRESENT],
             on_leave=by_state[AttendanceState.LEAVE],
             absent=by_state[AttendanceState.ABSENT],
-            unmarked=by_state[AttendanceState.EXPECTED],
+            unmarked=unmarked,
             guests=list(meeting.guests.all()),
             amendments=list(meeting.amendments.all()),
             quorum=selectors.meeting_quorum(meeting) if meeting.status != MeetingStatus.CANCELLED else [],
@@ -321,6 +323,16 @@ class MeetingDetailView(MeetingViewMixin, TemplateView):
             record_includes=_existing(RECORD_INCLUDES),
             **kwargs,
         )
+
+
+def _next_step(meeting: Meeting, *, has_unmarked: bool) -> str:
+    """What the secretary does next with an open record (its button is the primary one): register attendance,
+    write the minutes, then finalise; "" once finalised or cancelled."""
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.HELD):
+        return ""
+    if has_unmarked:
+        return "attendance"
+    return "minutes" if meeting.status == MeetingStatus.PLANNED else "finalise"
 
 
 # --- Attendance ----------------------------------------------------------------------------------------------------

@@ -332,6 +332,32 @@ def test_detail_offers_the_actions_to_managers_only(client, world):
     assert reverse("meetings:edit", args=[meeting.pk]) not in page
 
 
+def _next_step_href(html: str) -> str:
+    match = re.search(r'href="([^"]+)" data-next-step', html)
+    return match.group(1) if match else ""
+
+
+def test_detail_leads_the_secretary_to_the_next_step(client, world):
+    """The open record's primary button and hint follow the work: attendance first, then the minutes, then
+    finalising; a finalised record and a reader's page have no next step."""
+    meeting = _meeting(world.branch_a)
+    _login(client, world, "secretary_a")
+    assert _next_step_href(client.get(meeting.get_absolute_url()).content.decode()) == reverse(
+        "meetings:attendance", args=[meeting.pk]
+    )
+    meeting.attendances.update(state=AttendanceState.PRESENT)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert _next_step_href(html) == reverse("meetings:edit", args=[meeting.pk])
+    assert "下一步：填写会议内容" in html
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD, minutes="学习党章。")
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert _next_step_href(html) == reverse("meetings:finalise", args=[meeting.pk])
+    assert "下一步：核对无误后归档" in html
+    assert not _next_step_href(_login(client, world, "reviewer").get(meeting.get_absolute_url()).content.decode())
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.FINALISED)
+    assert not _next_step_href(_login(client, world, "secretary_a").get(meeting.get_absolute_url()).content.decode())
+
+
 # --- Edit and record -----------------------------------------------------------------------------------------------
 
 
