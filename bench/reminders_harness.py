@@ -32,6 +32,8 @@ def arguments(description: str, default_count: int) -> argparse.Namespace:
     parser.add_argument("--no-migrate", action="store_true", help="the database is migrated already (tests)")
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes")
     parser.add_argument("--lease", type=int, default=20, help="seconds before a lost claim is swept again")
+    parser.add_argument("--queue-lease", type=int, default=0,
+                        help="seconds a chunk may wait in the broker before it is published again (default: --lease)")
     parser.add_argument("--timeout", type=int, default=600, help="give up after this many seconds")
     return parser.parse_args()
 
@@ -60,6 +62,7 @@ class Harness:
             "CELERY_BROKER_URL": f"redis://127.0.0.1:{self.port}/0",
             "PORTAL_NOTIFICATION_CHANNELS": "notifications.channels.RecordingChannel",
             "PORTAL_NOTIFICATION_LEASE_SECONDS": str(args.lease),
+            "PORTAL_NOTIFICATION_QUEUE_LEASE_SECONDS": str(args.queue_lease or args.lease),
             "PORTAL_NOTIFICATION_SEND_TIME_LIMIT": str(max(args.lease - 3, 2)),
             "PORTAL_NOTIFICATION_CHUNK_SIZE": str(chunk_size),
             "PORTAL_VAR_DIR": str(self.tmp / "var"),

@@ -284,11 +284,15 @@ def _lease() -> timedelta:
     return timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
 
 
+def _queue_lease() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATIONS_QUEUE_LEASE_SECONDS)
+
+
 def notices_sweep(*, now: datetime | None = None, chunk_size: int | None = None) -> list[list[int]]:
     """Claim due notices for sending, in chunks of ids (one broker message each).
 
     Due pending notices, and queued or sending ones whose lease ran out (their message or worker was lost), are
-    marked queued with a fresh lease, each chunk by a conditional UPDATE in its own short transaction.
+    marked queued with a fresh queue lease, each chunk by a conditional UPDATE in its own short transaction.
     """
     now = now or timezone.now()
     chunk_size = chunk_size or settings.NOTIFICATIONS_CHUNK_SIZE
@@ -301,7 +305,7 @@ def notices_sweep(*, now: datetime | None = None, chunk_size: int | None = None)
         part = ids[start : start + chunk_size]
         with transaction.atomic():
             Notice.objects.filter(due, pk__in=part).update(
-                status=NoticeStatus.QUEUED, lease_until=now + _lease(), claim=""
+                status=NoticeStatus.QUEUED, lease_until=now + _queue_lease(), claim=""
             )
         chunks.append(part)
     return chunks

@@ -181,6 +181,9 @@ NOTIFICATIONS_CHANNELS = [
 NOTIFICATIONS_CHUNK_SIZE = int(os.environ.get("PORTAL_NOTIFICATION_CHUNK_SIZE", "250"))
 NOTIFICATIONS_SEND_TIME_LIMIT = int(os.environ.get("PORTAL_NOTIFICATION_SEND_TIME_LIMIT", "300"))
 NOTIFICATIONS_LEASE_SECONDS = int(os.environ.get("PORTAL_NOTIFICATION_LEASE_SECONDS", "600"))
+# How long a chunk may wait in the broker before the sweep publishes it again (its message may have been lost with
+# a Redis restarted without persistence): above the time the largest backlog takes to drain.
+NOTIFICATIONS_QUEUE_LEASE_SECONDS = int(os.environ.get("PORTAL_NOTIFICATION_QUEUE_LEASE_SECONDS", "1800"))
 NOTIFICATIONS_MESSAGE_ID_DOMAIN = os.environ.get("PORTAL_NOTIFICATION_MESSAGE_ID_DOMAIN", "portal.localhost")
 # The portal's address as members reach it, for links in emails (empty: emails carry no link).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")

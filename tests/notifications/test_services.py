@@ -221,6 +221,16 @@ def test_crashed_workers_rows_are_reclaimed_after_the_lease(world, settings):
     assert selectors.delivery_totals() == {"sent": 2, "failed": 0, "duplicates": 0}
 
 
+def test_lost_message_is_published_again_after_the_queue_lease(world, settings):
+    """A chunk whose message died with Redis stays queued until its queue lease ends, then is swept again."""
+    meeting = plan(world, attendees=[world.member_a])
+    at = meeting.starts_at - timedelta(minutes=59)
+    [chunk] = services.notices_sweep(now=at)
+    waiting = at + timedelta(seconds=settings.NOTIFICATIONS_QUEUE_LEASE_SECONDS - 1)
+    assert services.notices_sweep(now=waiting) == []
+    assert services.notices_sweep(now=waiting + timedelta(seconds=2)) == [chunk]
+
+
 def test_sweep_claims_in_chunks(world, settings):
     """Due notices are enqueued in chunks of NOTIFICATIONS_CHUNK_SIZE ids."""
     settings.NOTIFICATIONS_CHUNK_SIZE = 2
