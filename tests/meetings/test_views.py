@@ -630,9 +630,11 @@ def test_finalise_refuses_a_record_with_people_unmarked(client, world):
 
 
 def test_a_planned_meeting_cannot_be_finalised(client, world):
-    """A meeting without minutes is not finalised: the message asks for the record first."""
+    """A meeting without minutes is not finalised: the message asks for the record first and links to it."""
     meeting = _meeting(world.branch_a)
-    response = _login(client, world, "secretary_a").post(
+    page = _login(client, world, "secretary_a").get(reverse("meetings:finalise", args=[meeting.pk])).content.decode()
+    assert f'href="{reverse("meetings:edit", args=[meeting.pk])}">去填写' in page
+    response = client.post(
         reverse("meetings:finalise", args=[meeting.pk]), {"version": meeting.version}
     )
     assert "请先填写会议记录，再归档" in response.content.decode()
