@@ -363,7 +363,8 @@ class MeetingFilter(django_filters.FilterSet):
         label=_("排序"),
         empty_label=_("默认（最新在前）"),
         fields=(("starts_at", "starts_at"),),
-        field_labels={"starts_at": _("会议时间")},
+        # Both directions named here: django-filter's own "(descending)" suffix is not translated into Chinese.
+        field_labels={"starts_at": _("会议时间（最早在前）"), "-starts_at": _("会议时间（最新在前）")},
     )
 
     class Meta:

@@ -124,6 +124,13 @@ def test_list_searches_and_filters(client, world):
     assert client.get(reverse("meetings:list") + "?month=2026-13&type=x&organisation=abc").status_code == 200
 
 
+def test_list_sort_choices_are_named_in_chinese(client, world):
+    """Both sort directions carry a Chinese label (django-filter's "(descending)" suffix never shows)."""
+    page = _login(client, world, "secretary_a").get(reverse("meetings:list")).content.decode()
+    assert "会议时间（最早在前）" in page and "会议时间（最新在前）" in page
+    assert "descending" not in page
+
+
 def test_list_empty_state_offers_a_new_meeting_to_secretaries_only(client, world):
     """With no meetings a secretary is offered "新建会议"; a member reads who records meetings."""
     page = _login(client, world, "secretary_a").get(reverse("meetings:list")).content.decode()
