@@ -50,7 +50,7 @@ lint: install-dev
 
 ## Extract translatable strings (needs GNU gettext); the compiled .mo files are committed.
 messages: install
-	$(BIN)/python manage.py makemessages -l en --no-obsolete -i ".venv/*" -i "var/*"
+	$(BIN)/python manage.py makemessages -l en --no-obsolete -i ".venv/*" -i "var/*" -i "bench/*" -i "tests/*"
 	$(BIN)/python manage.py compilemessages -l en -i .venv -i var
 
 bench: install-dev
