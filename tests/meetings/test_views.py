@@ -875,6 +875,10 @@ def test_history_names_who_planned_the_meeting(client, world):
     [created] = meeting.history.all()
     assert (created.history_type, created.history_user) == ("+", world.secretary_a)
     assert created.topic == "学习党章"
+    world.secretary_a.first_name = "张书记"
+    world.secretary_a.save()
+    page = client.get(reverse("meetings:history", args=[meeting.pk])).content.decode()
+    assert "张书记" in page and world.secretary_a.get_username() not in page  # a person's name, not a login name
 
 
 def test_history_shows_attendance_of_people_listed_without_a_history(client, world):
