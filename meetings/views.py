@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from branches.access import MANAGE, ScopedViewMixin
+from branches.access import MANAGE, READ, ScopedViewMixin
 from branches.errors import DomainError
 from branches.models import Level
 
@@ -154,7 +154,9 @@ class MeetingListView(MeetingViewMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query["ordering"] = "-starts_at" if current == "starts_at" else "starts_at"
+        unit_only = cleaned.get("organisation") if cleaned.get("unit_only") else None
         context.update(
+            compliance_url=self._compliance_url(unit_only, cleaned.get("period")),
             filter=self.filterset,
             total=context["paginator"].count,
             query=_query_without_page(self.request),
@@ -164,12 +166,19 @@ class MeetingListView(MeetingViewMixin, ListView):
             sort_direction="asc" if current == "starts_at" else "desc",
             query_without_period=_query_without(self.request, "page", "period"),
             period_label=_period_label(cleaned.get("period")),
-            unit_only=cleaned.get("organisation") if cleaned.get("unit_only") else None,
+            unit_only=unit_only,
             query_without_unit_only=_query_without(self.request, "page", "unit_only"),
             list_url=f"?{_query_without_page(self.request)}",
             calendar_url=_calendar_url(cleaned),
         )
         return context
+
+    def _compliance_url(self, organisation, period: str | None) -> str:
+        """Back to the compliance figures a click-through came from (only for those who may read them)."""
+        if organisation is None or not self.scope.can(organisation, READ):
+            return ""
+        url = reverse("meetings:compliance", args=[organisation.pk])
+        return f"{url}?{urlencode({'period': period})}" if period else url
 
 
 # --- Plan and edit -------------------------------------------------------------------------------------------------

@@ -128,6 +128,8 @@ def test_a_branch_figure_lists_exactly_the_meetings_it_counts(client, world):
     assert "小组主题党日" not in {m.topic for m in listed.context["meetings"]}
     html = listed.content.decode()
     assert "仅甲党支部本级会议（不含下级党小组）" in html and "统计期间：2025年第3季度" in html
+    back = reverse("meetings:compliance", args=[world.branch_a.pk]) + f"?period={PAST_QUARTER}"
+    assert f'href="{back}" data-testid="back-to-compliance"' in html  # no dead end: back to the figures
     without = listed.context["query_without_unit_only"]
     assert "unit_only" not in without
     everything = client.get(f"{list_url}?{without}")
