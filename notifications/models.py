@@ -83,6 +83,7 @@ class Notice(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["status", "lease_until"]),
+            models.Index(fields=["claim"]),
             models.Index(fields=["user", "shown_at", "read_at"]),
             models.Index(fields=["meeting", "kind", "status"]),
         ]

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -292,22 +292,29 @@ def notices_sweep(*, now: datetime | None = None, chunk_size: int | None = None)
     """Claim due notices for sending, in chunks of ids (one broker message each).
 
     Due pending notices, and queued or sending ones whose lease ran out (their message or worker was lost), are
-    marked queued with a fresh queue lease, each chunk by a conditional UPDATE in its own short transaction.
+    marked queued with a fresh queue lease, a chunk at a time: one conditional UPDATE over the next due rows
+    (skipping rows another sweep holds), in its own short transaction, tagged so that its ids can be read back.
     """
     now = now or timezone.now()
     chunk_size = chunk_size or settings.NOTIFICATIONS_CHUNK_SIZE
     due = Q(status=NoticeStatus.PENDING, due_at__lte=now) | Q(
         status__in=(NoticeStatus.QUEUED, NoticeStatus.SENDING), lease_until__lt=now
     )
-    ids = list(Notice.objects.filter(due).order_by("due_at", "pk").values_list("pk", flat=True))
     chunks = []
-    for start in range(0, len(ids), chunk_size):
-        part = ids[start : start + chunk_size]
+    while True:
+        tag = f"q{uuid.uuid4().hex[:31]}"
         with transaction.atomic():
-            Notice.objects.filter(due, pk__in=part).update(
-                status=NoticeStatus.QUEUED, lease_until=now + _queue_lease(), claim=""
+            batch = Notice.objects.filter(due).order_by("due_at", "pk")
+            if connection.features.has_select_for_update_skip_locked:
+                batch = batch.select_for_update(skip_locked=True)
+            claimed = Notice.objects.filter(pk__in=Subquery(batch.values("pk")[:chunk_size])).update(
+                status=NoticeStatus.QUEUED, lease_until=now + _queue_lease(), claim=tag
             )
-        chunks.append(part)
+        if not claimed:
+            break
+        chunks.append(sorted(Notice.objects.filter(claim=tag).values_list("pk", flat=True)))
+        if claimed < chunk_size:
+            break
     return chunks
 
 
