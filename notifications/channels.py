@@ -96,3 +96,13 @@ class RecordingChannel:
 
 def active_channels() -> list[Channel]:
     return [import_string(path)() for path in settings.NOTIFICATIONS_CHANNELS]
+
+
+def reaching_channels(notice: Notice, channels: list[Channel] | None = None) -> list[Channel]:
+    """The channels that can reach the notice's recipient: the one place that decides who is reachable.
+
+    Empty means nobody can be reached (no login and no email address with the default channels); a deployment
+    that adds SMS reaches more people without any other change.
+    """
+    channels = active_channels() if channels is None else channels
+    return [channel for channel in channels if channel.applies(notice)]

@@ -21,6 +21,7 @@ class NoticeStatus(models.TextChoices):
     SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+    UNREACHABLE = "unreachable", _("无法送达")
     CANCELLED = "cancelled", _("已撤销")
 
 

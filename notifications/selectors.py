@@ -44,6 +44,20 @@ def notices_failed() -> QuerySet[Notice]:
     )
 
 
+def unreachable_by_meeting() -> QuerySet:
+    """Upcoming-or-past meetings with expected attendees no channel reaches: meeting, organisation, people (1 query).
+
+    Rows of dicts with `meeting_id`, `meeting__topic`, `meeting__starts_at`, `organisation__name` and `people`; the
+    caller narrows them to the organisations it may manage.
+    """
+    return (
+        Notice.objects.filter(status=NoticeStatus.UNREACHABLE, meeting__isnull=False)
+        .values("meeting_id", "meeting__topic", "meeting__starts_at", "organisation__name")
+        .annotate(people=Count("member", distinct=True))
+        .order_by("-meeting__starts_at", "-meeting_id")
+    )
+
+
 def delivery_totals() -> dict[str, int]:
     """Notices sent and failed, and deliveries repeated on a channel (the proof that nothing went out twice)."""
     duplicates = (

@@ -20,11 +20,17 @@ from meetings import selectors as meeting_selectors
 from meetings.models import AttendanceState, Meeting, MeetingStatus
 
 from . import rules, selectors
-from .channels import active_channels
+from .channels import active_channels, reaching_channels
 from .models import Delivery, Notice, NoticeKind, NoticeStatus
 
 #: States from which a notice may still be sent (and so may still be withdrawn).
 UNSENT = (NoticeStatus.PENDING, NoticeStatus.QUEUED)
+#: States a meeting change may withdraw: unsent, or held back because no channel reaches the person.
+WITHDRAWABLE = (*UNSENT, NoticeStatus.UNREACHABLE)
+
+
+def _unreachable_note() -> str:
+    return _("无法送达：无登录账号和邮箱")
 
 
 def _local(value: datetime) -> str:
@@ -47,7 +53,7 @@ def meeting_reminders_sync(meeting: Meeting, event: str = "") -> None:
     reminders = Notice.objects.filter(meeting=meeting, kind=NoticeKind.MEETING_REMINDER)
     gone = meeting.is_deleted or meeting.status == MeetingStatus.CANCELLED
     if meeting.status != MeetingStatus.PLANNED or gone:
-        reminders.filter(status__in=UNSENT).update(status=NoticeStatus.CANCELLED)
+        reminders.filter(status__in=WITHDRAWABLE).update(status=NoticeStatus.CANCELLED)
         if gone:
             _cancellation_notices(meeting, now)
         return
@@ -75,12 +81,23 @@ def meeting_reminders_sync(meeting: Meeting, event: str = "") -> None:
                 link=meeting.get_absolute_url(),
                 due_at=due_at,
             )
-    reminders.filter(status__in=UNSENT).exclude(key__in=list(wanted)).update(status=NoticeStatus.CANCELLED)
+    # Nobody to reach (no channel applies): held back as unreachable at once, so the secretary sees it before the
+    # reminder is due; not a failure, never retried.
+    channels = active_channels()
+    reachable = {key: bool(reaching_channels(notice, channels)) for key, notice in wanted.items()}
+    for key, notice in wanted.items():
+        if not reachable[key]:
+            notice.status, notice.note = NoticeStatus.UNREACHABLE, _unreachable_note()
+    reminders.filter(status__in=WITHDRAWABLE).exclude(key__in=list(wanted)).update(status=NoticeStatus.CANCELLED)
     existing = dict(Notice.objects.filter(key__in=list(wanted)).values_list("key", "status"))
-    # The same time again (moved away and back): the withdrawn row is the one to send.
-    revived = [k for k, status in existing.items() if status == NoticeStatus.CANCELLED]
-    if revived:
-        Notice.objects.filter(key__in=revived).update(status=NoticeStatus.PENDING, attempts=0, last_error="")
+    # The same time again (moved away and back): the withdrawn row is the one to send; an unreachable person who
+    # has since gained a login or an address is reminded after all.
+    again = [k for k, status in existing.items() if status in (NoticeStatus.CANCELLED, NoticeStatus.UNREACHABLE)]
+    for can_reach, status, note in ((True, NoticeStatus.PENDING, ""),
+                                    (False, NoticeStatus.UNREACHABLE, _unreachable_note())):
+        keys = [k for k in again if reachable[k] is can_reach and existing[k] != status]
+        if keys:
+            Notice.objects.filter(key__in=keys).update(status=status, attempts=0, last_error="", note=note)
     Notice.objects.filter(key__in=[k for k in wanted if k in existing]).filter(status__in=UNSENT).update(
         body=_reminder_body(meeting), title=_("会议提醒：%(topic)s") % {"topic": meeting.topic}
     )
@@ -336,12 +353,13 @@ def notices_send(
         status=NoticeStatus.SENDING, claim=token, lease_until=now + _lease(), attempts=F("attempts") + 1
     )
     mine = list(Notice.objects.filter(claim=token, status=NoticeStatus.SENDING).select_related("member", "user"))
-    counts = {"sent": 0, "retried": 0, "failed": 0, "skipped": len(ids) - len(mine)}
+    counts = {"sent": 0, "retried": 0, "failed": 0, "unreachable": 0, "skipped": len(ids) - len(mine)}
     channels = active_channels()
-    unreachable = [n for n in mine if not any(c.applies(n) for c in channels)]
+    unreachable = [n for n in mine if not reaching_channels(n, channels)]
     for notice in unreachable:
-        _finish(notice, token, status=NoticeStatus.FAILED, error=_("该党员没有登录账号，也没有电子邮箱，无法送达。"))
-    counts["failed"] += len(unreachable)
+        # Not a failure: retrying cannot help until the person has a login or an address (see notice_retry).
+        _finish(notice, token, status=NoticeStatus.UNREACHABLE, note=_unreachable_note())
+    counts["unreachable"] += len(unreachable)
     mine = [n for n in mine if n not in unreachable]
     done = _deliver_in_database(mine, token, [c for c in channels if c.in_database])
     outside = [c for c in channels if not c.in_database]
@@ -411,7 +429,7 @@ def _deliver_outside(notice: Notice, token: str, channels, done: set[tuple[int, 
 
 
 def _note(notice: Notice, channels) -> str:
-    names = {c.name for c in channels if c.applies(notice)}
+    names = {c.name for c in reaching_channels(notice, channels)}
     if names == {"portal"}:
         return _("仅站内通知（无电子邮箱）")
     if "email" in names and "portal" not in names:
@@ -437,12 +455,12 @@ def _finish(notice: Notice, token: str, *, status: str, error: str = "", note: s
 
 @transaction.atomic
 def notice_retry(*, notice: Notice) -> Notice:
-    """Send a failed notice again from the start (an admin fixed the address or the mail server)."""
-    updated = Notice.objects.filter(pk=notice.pk, status=NoticeStatus.FAILED).update(
+    """Send a failed or unreachable notice again from the start (an admin fixed the address or the mail server)."""
+    updated = Notice.objects.filter(pk=notice.pk, status__in=(NoticeStatus.FAILED, NoticeStatus.UNREACHABLE)).update(
         status=NoticeStatus.PENDING, attempts=0, due_at=timezone.now(), claim="", lease_until=None
     )
     if not updated:
-        raise DomainError(_("只有发送失败的通知可以重新发送。"))
+        raise DomainError(_("只有发送失败或无法送达的通知可以重新发送。"))
     notice.refresh_from_db()
     return notice
 

@@ -78,7 +78,9 @@ class NoticeFailedListView(FailedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = _page(self.request, self.failed_queryset())
-        context.update(page_obj=page, notices=page.object_list, total=page.paginator.count)
+        unreachable = selectors.unreachable_by_meeting().filter(self.scope.path_q("organisation__path", MANAGE))
+        context.update(page_obj=page, notices=page.object_list, total=page.paginator.count,
+                       unreachable=unreachable[: settings.PAGE_SIZE])
         return context
 
 

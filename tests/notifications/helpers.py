@@ -28,7 +28,7 @@ def reminders(meeting, **filters):
 
 def sweep_and_send(now: datetime) -> dict[str, int]:
     """What beat and the worker do at `now`: sweep due notices and send every chunk."""
-    totals = {"sent": 0, "retried": 0, "failed": 0, "skipped": 0}
+    totals = {"sent": 0, "retried": 0, "failed": 0, "unreachable": 0, "skipped": 0}
     for chunk in services.notices_sweep(now=now):
         for key, value in services.notices_send(notice_ids=chunk, now=now).items():
             totals[key] += value

@@ -32,7 +32,9 @@ def test_planning_writes_a_reminder_per_attendee_and_offset(world):
     assert {(n.member_id, meeting.starts_at - n.due_at) for n in rows} == {
         (pk, delta) for pk in people for delta in (timedelta(hours=24), timedelta(hours=1))
     }
-    assert all(n.status == NoticeStatus.PENDING for n in rows)
+    # All pending, but for the one member with neither login nor email: held back as unreachable.
+    assert {n.status for n in rows if n.member.user_id or n.member.email} == {NoticeStatus.PENDING}
+    assert {n.status for n in rows if not (n.member.user_id or n.member.email)} == {NoticeStatus.UNREACHABLE}
     assert rows.get(member=world.member_a, due_at=meeting.starts_at - timedelta(hours=1)).user == world.member_user
 
 
@@ -62,9 +64,9 @@ def test_rescheduled_meeting_reminds_again_with_the_new_time(world):
     new_start = first + timedelta(days=2)
     meeting_update(meeting=meeting, version=meeting.version, data={"starts_at": new_start})
     people = meeting.attendances.count()
-    # Those gone out stay (sent, or failed for the one member with neither login nor email).
+    # Those gone out stay sent; the one member with neither login nor email was never reachable: withdrawn.
     sent_before = reminders(meeting, due_at=first - timedelta(hours=24))
-    assert set(sent_before.values_list("status", flat=True)) == {NoticeStatus.SENT, NoticeStatus.FAILED}
+    assert set(sent_before.values_list("status", flat=True)) == {NoticeStatus.SENT, NoticeStatus.CANCELLED}
     assert reminders(meeting, status=NoticeStatus.CANCELLED, due_at=first - timedelta(hours=1)).count() == people
     assert set(reminders(meeting, status=NoticeStatus.PENDING).values_list("due_at", flat=True)) == {
         new_start - timedelta(hours=24),
@@ -140,7 +142,7 @@ def test_sending_twice_delivers_once(world):
     assert len(ids) == 2
     first = services.notices_send(notice_ids=ids, now=at)
     again = services.notices_send(notice_ids=ids, now=at)
-    assert first["sent"] == 2 and again == {"sent": 0, "retried": 0, "failed": 0, "skipped": 2}
+    assert first["sent"] == 2 and again == {"sent": 0, "retried": 0, "failed": 0, "unreachable": 0, "skipped": 2}
     assert services.notices_sweep(now=at) == []
     assert Delivery.objects.filter(channel="portal").count() == 2
     assert len(mail.outbox) == 2
@@ -166,14 +168,43 @@ def test_member_without_email_is_reminded_in_the_portal_only(world):
     assert selectors.unread_count(world.member_user) == 2
 
 
-def test_member_without_account_or_email_ends_failed_and_visible(world):
-    """Nobody to deliver to (no login, no email): the notice fails at once with a message for the secretary."""
+def test_member_without_account_or_email_is_unreachable_not_failed(world):
+    """Nobody to deliver to (no login, no email): held back as 无法送达 when planned, never sent, retried or failed."""
+    no_contact = world.branch_a.members.get(name="预备党员甲")
+    meeting = plan(world, attendees=[no_contact, world.member_a])
+    held = reminders(meeting, member=no_contact)
+    assert set(held.values_list("status", "note")) == {(NoticeStatus.UNREACHABLE, "无法送达：无登录账号和邮箱")}
+    totals = sweep_and_send(meeting.starts_at - timedelta(minutes=59))
+    assert totals["failed"] == 0 and totals["sent"] == 2
+    assert not selectors.notices_failed().exists()
+    assert set(held.values_list("status", flat=True)) == {NoticeStatus.UNREACHABLE}
+    assert not Delivery.objects.filter(notice__in=held).exists()
+    rows = list(selectors.unreachable_by_meeting())
+    assert [(r["meeting_id"], r["people"]) for r in rows] == [(meeting.pk, 1)]
+
+
+def test_member_who_loses_every_channel_before_sending_ends_unreachable(world):
+    """Reachability is decided again at sending: a login and address removed meanwhile end 无法送达, not failed."""
+    meeting = plan(world, attendees=[world.member_a])
+    world.member_a.user = None
+    world.member_a.email = ""
+    world.member_a.save(update_fields=["user", "email"])
+    Notice.objects.filter(meeting=meeting).update(user=None)
+    totals = sweep_and_send(meeting.starts_at - timedelta(minutes=59))
+    assert totals["unreachable"] == 2 and totals["failed"] == 0
+    assert set(reminders(meeting).values_list("status", flat=True)) == {NoticeStatus.UNREACHABLE}
+
+
+def test_unreachable_member_given_an_address_is_reminded_when_the_meeting_changes(world):
+    """An unreachable reminder becomes pending again once the person has an address and the meeting is re-synced."""
     no_contact = world.branch_a.members.get(name="预备党员甲")
     meeting = plan(world, attendees=[no_contact])
+    no_contact.email = "jia@example.org"
+    no_contact.save(update_fields=["email"])
+    services.meeting_reminders_sync(meeting)
+    assert set(reminders(meeting).values_list("status", "note")) == {(NoticeStatus.PENDING, "")}
     sweep_and_send(meeting.starts_at - timedelta(minutes=59))
-    failed = selectors.notices_failed()
-    assert failed.count() == 2
-    assert "没有登录账号" in failed.first().last_error
+    assert len(mail.outbox) == 2 and mail.outbox[0].to == ["jia@example.org"]
 
 
 def test_unreachable_mail_server_retries_with_back_off_then_fails(world, settings):
@@ -234,10 +265,10 @@ def test_lost_message_is_published_again_after_the_queue_lease(world, settings):
 def test_sweep_claims_in_chunks(world, settings):
     """Due notices are enqueued in chunks of NOTIFICATIONS_CHUNK_SIZE ids."""
     settings.NOTIFICATIONS_CHUNK_SIZE = 2
-    meeting = plan(world)  # three attendees, two reminders each
+    meeting = plan(world)  # three attendees, two reminders each; one attendee is unreachable, so 4 to send
     chunks = services.notices_sweep(now=meeting.starts_at)
-    assert [len(c) for c in chunks] == [2, 2, 2]
-    assert set(Notice.objects.values_list("status", flat=True)) == {NoticeStatus.QUEUED}
+    assert [len(c) for c in chunks] == [2, 2]
+    assert set(Notice.objects.values_list("status", flat=True)) == {NoticeStatus.QUEUED, NoticeStatus.UNREACHABLE}
 
 
 def test_mark_read_and_mark_all_read(world):

@@ -100,3 +100,42 @@ def test_members_do_not_see_the_failed_page(client, world):
     """A plain member gets 404 on the failed-notices page."""
     client.force_login(world.member_user)
     assert client.get(reverse("notifications:failed")).status_code == 404
+
+
+def test_failed_page_counts_unreachable_attendees_per_meeting_not_as_failures(client, world):
+    """Attendees no channel reaches are listed per meeting for their secretary (one query), not as failed notices."""
+    from tests.notifications.helpers import plan
+
+    no_contact = world.branch_a.members.get(name="预备党员甲")
+    meeting = plan(world, attendees=[no_contact, world.member_a], topic="学习党章")
+    client.force_login(world.secretary_a)
+    page = client.get(reverse("notifications:failed")).content.decode()
+    assert "没有发送失败的通知" in page
+    assert "学习党章" in page and "1 人无法送达" in page
+    assert reverse("meetings:detail", args=[meeting.pk]) in page
+    client.force_login(world.secretary_b)
+    assert "人无法送达" not in client.get(reverse("notifications:failed")).content.decode()
+
+
+def test_failed_page_query_count_does_not_grow_with_rows(client, world, django_assert_num_queries):
+    """The failed page (failed notices and the unreachable summary) costs the same with 5 and with 50 rows each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.notifications.helpers import plan
+
+    no_contact = world.branch_a.members.get(name="预备党员甲")
+
+    def add(count: int) -> None:
+        _notices(None, count, organisation=world.branch_a)
+        Notice.objects.filter(status=NoticeStatus.SENT).update(status=NoticeStatus.FAILED, attempts=5)
+        for i in range(count // 5):
+            plan(world, attendees=[no_contact], topic=f"第{Notice.objects.count()}-{i}次")
+
+    client.force_login(world.secretary_a)
+    add(5)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("notifications:failed"))
+    add(45)
+    with django_assert_num_queries(len(small)):
+        client.get(reverse("notifications:failed"))
