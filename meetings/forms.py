@@ -1,6 +1,8 @@
 """Forms of the meeting pages: plan and edit, attendance, guests, finalise, amend, cancel; the list's filters."""
 
 from datetime import datetime, time, timedelta
+from functools import reduce
+from operator import or_
 
 import django_filters
 from crispy_forms.bootstrap import InlineCheckboxes
@@ -377,7 +379,7 @@ class MeetingFilter(django_filters.FilterSet):
         if scope.member_branch_path and not scope.is_admin:
             readable |= Q(path__startswith=scope.member_branch_path)  # a member reads their own branch's meetings
         self.filters["organisation"].queryset = (
-            Organisation.objects.filter(readable).order_by("path")
+            Organisation.objects.filter(readable).filter(self._drill_down(scope)).order_by("path")
             if scope.is_authenticated
             else Organisation.objects.none()
         )
@@ -414,6 +416,22 @@ class MeetingFilter(django_filters.FilterSet):
             "unit_only",
         )
         self.form.helper = helper
+
+    def _drill_down(self, scope: Scope) -> Q:
+        """The organisation choices: the tops of the user's part of the tree and their children, and, once one is
+        chosen, its ancestors and children. A committee over thousands of branches gets a short list to drill
+        down, not every organisation (bench: the root's list page grew with the tree)."""
+        tops = list(scope.paths(READ)) + ([scope.member_branch_path] if scope.member_branch_path else [])
+        levels = [Q(depth=1), Q(depth=2)] if scope.is_admin else []
+        levels += [Q(path=top) | Q(path__startswith=top, depth=len(top) // Organisation.steplen + 1) for top in tops]
+        chosen = self.data.get("organisation") if self.data else None
+        if chosen and str(chosen).isdigit():
+            picked = Organisation.objects.filter(pk=chosen).values_list("path", flat=True).first()
+            if picked:
+                step = Organisation.steplen
+                ancestors = [picked[:i] for i in range(step, len(picked) + 1, step)]
+                levels += [Q(path__in=ancestors), Q(path__startswith=picked, depth=len(picked) // step + 1)]
+        return reduce(or_, levels, Q(pk__in=[]))
 
     def filter_queryset(self, queryset):
         # Meetings at the same time must not shuffle between pages: end every order with the primary key.
