@@ -469,6 +469,8 @@ class Command(BaseCommand):
             self._logins(member_login, today)
         if "seed_demo_meetings" in get_commands():
             call_command("seed_demo_meetings", stdout=self.stdout, stderr=self.stderr)
+        if "seed_demo_notifications" in get_commands():
+            call_command("seed_demo_notifications", stdout=self.stdout, stderr=self.stderr)
         self._print_logins()
 
     def _build(self, plans: dict[str, BranchPlan], today: date) -> None:

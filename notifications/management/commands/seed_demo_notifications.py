@@ -1,0 +1,69 @@
+"""Demo reminders (seed_demo runs this after seed_demo_meetings): planned through the services, built once."""
+
+from datetime import datetime, timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Level
+from meetings.models import Meeting, MeetingStatus, MeetingType
+from meetings.services import meeting_plan
+from members.models import Member
+from notifications import services
+
+#: The demo's own 主题党日 for the member login's branch; its presence marks the demo reminders as loaded.
+TOPIC = "主题党日：重温入党誓词，学习党章党规"
+
+
+def next_demo_start(now: datetime) -> datetime:
+    """A start a little over 24 hours ahead, on the half hour, so its 24-hour reminder falls due within 30 minutes."""
+    local = timezone.localtime(now)
+    half_hour = local.replace(minute=30 if local.minute >= 30 else 0, second=0, microsecond=0)
+    return half_hour + timedelta(hours=24, minutes=30)
+
+
+class Command(BaseCommand):
+    help = "Plan reminders for the demo's upcoming meetings and deliver those due (seed_demo runs this); once only."
+
+    def handle(self, *args, **options):
+        member = Member.objects.filter(user__username="member").select_related("organisation").first()
+        secretary = Member.objects.filter(user__username="secretary").select_related("user").first()
+        if member is None or secretary is None:
+            self.stdout.write(_("演示组织不存在，请先运行 seed_demo。"))
+            return
+        branch = member.organisation
+        if branch.level == Level.PARTY_GROUP:
+            branch = branch.get_parent()
+        if Meeting.all_objects.filter(organisation=branch, topic=TOPIC).exists():
+            self.stdout.write(_("演示提醒已存在，未作改动。"))
+            return
+        now = timezone.now()
+        with transaction.atomic():
+            # Meetings seed_demo_meetings wrote directly never ran the reminder hook: bring them in line now.
+            root_path = branch.path[: branch.steplen]
+            upcoming = Meeting.objects.filter(
+                status=MeetingStatus.PLANNED, starts_at__gt=now, organisation__path__startswith=root_path
+            ).select_related("organisation")
+            for meeting in upcoming:
+                services.meeting_reminders_sync(meeting)
+            demo = meeting_plan(
+                organisation=branch,
+                types=[MeetingType.THEME_DAY],
+                starts_at=next_demo_start(now),
+                topic=TOPIC,
+                place="党员活动室",
+                agenda="1. 重温入党誓词\n2. 集体学习党章党规",
+                by=secretary.user,
+            )
+        # What beat and the worker would do when the first reminders fall due (within the half hour), done here so
+        # the demo's bell shows them without a worker running.
+        due = demo.starts_at - timedelta(hours=24)
+        sent = 0
+        for chunk in services.notices_sweep(now=due):
+            sent += services.notices_send(notice_ids=chunk, now=due)["sent"]
+        self.stdout.write(
+            _("已安排演示会议提醒：%(meetings)d 次会议，已送达 %(sent)d 条。")
+            % {"meetings": len(upcoming) + 1, "sent": sent}
+        )

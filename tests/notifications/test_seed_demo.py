@@ -1,0 +1,86 @@
+"""seed_demo_notifications: the demo's reminders planned through the services, so the member's bell shows one."""
+
+from datetime import datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command, get_commands
+from django.utils import timezone
+
+from meetings.models import Meeting, MeetingStatus
+from notifications import selectors
+from notifications.management.commands.seed_demo_notifications import TOPIC, next_demo_start
+from notifications.models import Notice, NoticeKind, NoticeStatus
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _demo_logins(world) -> None:
+    """The world's member and secretary of branch A under the demo's login names."""
+    world.member_user.username = "member"
+    world.member_user.save(update_fields=["username"])
+    world.secretary_a.username = "secretary"
+    world.secretary_a.save(update_fields=["username"])
+
+
+@pytest.mark.parametrize(
+    ("now", "start"),
+    [
+        (datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI), datetime(2026, 11, 28, 9, 30, tzinfo=SHANGHAI)),
+        (datetime(2026, 11, 27, 9, 29, tzinfo=SHANGHAI), datetime(2026, 11, 28, 9, 30, tzinfo=SHANGHAI)),
+        (datetime(2026, 11, 27, 9, 30, tzinfo=SHANGHAI), datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)),
+        (datetime(2026, 12, 31, 23, 45, tzinfo=SHANGHAI), datetime(2027, 1, 2, 0, 0, tzinfo=SHANGHAI)),
+    ],
+)
+def test_demo_start_puts_the_24_hour_reminder_within_the_next_half_hour(now, start):
+    """The demo meeting starts on the half hour, its 24-hour reminder due after now and at most 30 minutes later."""
+    assert next_demo_start(now) == start
+    assert timedelta(0) < start - timedelta(hours=24) - now <= timedelta(minutes=30)
+
+
+def test_seed_plans_reminders_and_the_member_sees_one(world):
+    """A 主题党日 is planned for the member's branch through the services; its first reminder is in the bell."""
+    _demo_logins(world)
+    call_command("seed_demo_notifications", stdout=StringIO())
+    meeting = Meeting.objects.get(topic=TOPIC)
+    assert meeting.organisation == world.branch_a and meeting.status == MeetingStatus.PLANNED
+    assert selectors.unread_count(world.member_user) == 1
+    notice = selectors.notices_for(world.member_user).get()
+    assert notice.kind == NoticeKind.MEETING_REMINDER and notice.meeting == meeting
+    assert Notice.objects.filter(meeting=meeting, status=NoticeStatus.PENDING).exists()  # the 1-hour ones
+
+
+def test_seed_reminds_of_meetings_written_without_the_hook(world):
+    """A planned meeting written directly (as seed_demo_meetings does) gets its reminders too."""
+    _demo_logins(world)
+    direct = Meeting.objects.create(
+        organisation=world.branch_a, topic="支部委员会", starts_at=timezone.now() + timedelta(days=3),
+        status=MeetingStatus.PLANNED,
+    )
+    direct.attendances.create(member=world.member_a)
+    call_command("seed_demo_notifications", stdout=StringIO())
+    assert Notice.objects.filter(meeting=direct, status=NoticeStatus.PENDING).count() == 2
+
+
+def test_second_run_adds_nothing(world):
+    """Running the command (or seed_demo) again changes nothing."""
+    _demo_logins(world)
+    call_command("seed_demo_notifications", stdout=StringIO())
+    before = list(Notice.objects.values_list("key", "status", "shown_at").order_by("key"))
+    out = StringIO()
+    call_command("seed_demo_notifications", stdout=out)
+    assert list(Notice.objects.values_list("key", "status", "shown_at").order_by("key")) == before
+    assert Meeting.objects.filter(topic=TOPIC).count() == 1
+    assert "演示提醒已存在，未作改动。" in out.getvalue()
+
+
+def test_without_the_demo_it_does_nothing(world):
+    """No demo logins: a message, and no meeting or notice written; seed_demo finds the command in notifications."""
+    out = StringIO()
+    call_command("seed_demo_notifications", stdout=out)
+    assert "请先运行 seed_demo" in out.getvalue()
+    assert not Notice.objects.exists() and not Meeting.objects.filter(topic=TOPIC).exists()
+    assert get_commands()["seed_demo_notifications"] == "notifications"
