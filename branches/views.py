@@ -62,7 +62,7 @@ def _add_domain_error(form, error: DomainError) -> None:
 
 class HomeView(LoginRequiredMixin, TemplateView):
     """Send each role to its page: admins to the organisations, a reviewer to the organisation they review,
-    a secretary to their branch, a member to their record; anyone else reads whom to ask."""
+    a secretary to their branch, a member to their meetings; anyone else reads whom to ask."""
 
     template_name = "branches/home.html"
 
@@ -79,7 +79,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 return HttpResponseRedirect(resolve_url("branches:detail", branch_id))
             return HttpResponseRedirect(resolve_url("branches:list"))
         if scope.is_member:
-            return HttpResponseRedirect(resolve_url("members:detail", scope.member_id))
+            # A member lands on what they owe: their upcoming meetings (the page links to their own record).
+            return HttpResponseRedirect(resolve_url("meetings:mine"))
         return super().get(request, *args, **kwargs)
 
 

@@ -259,3 +259,10 @@ def test_the_calendar_is_reachable_from_the_list_and_the_branch_page(client, wor
     calendar = client.get(link.replace("&amp;", "&")).content.decode()
     assert "2026年2月" in calendar or "2026年02月" in calendar
     assert f'href="{reverse("meetings:list")}?organisation={world.branch_a.pk}"' in calendar
+
+
+def test_a_member_lands_on_their_meetings(client, world):
+    """A member's home is what they owe: their upcoming meetings (ui-guide: a member lands on "my obligations")."""
+    client.force_login(world.member_user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url == reverse("meetings:mine")
