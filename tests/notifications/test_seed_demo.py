@@ -29,16 +29,16 @@ def _demo_logins(world) -> None:
 @pytest.mark.parametrize(
     ("now", "start"),
     [
-        (datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI), datetime(2026, 11, 28, 9, 30, tzinfo=SHANGHAI)),
-        (datetime(2026, 11, 27, 9, 29, tzinfo=SHANGHAI), datetime(2026, 11, 28, 9, 30, tzinfo=SHANGHAI)),
-        (datetime(2026, 11, 27, 9, 30, tzinfo=SHANGHAI), datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)),
-        (datetime(2026, 12, 31, 23, 45, tzinfo=SHANGHAI), datetime(2027, 1, 2, 0, 0, tzinfo=SHANGHAI)),
+        (datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI), datetime(2026, 11, 28, 14, 30, tzinfo=SHANGHAI)),
+        (datetime(2026, 11, 27, 14, 29, tzinfo=SHANGHAI), datetime(2026, 11, 28, 14, 30, tzinfo=SHANGHAI)),
+        (datetime(2026, 11, 27, 14, 30, tzinfo=SHANGHAI), datetime(2026, 11, 29, 14, 30, tzinfo=SHANGHAI)),
+        (datetime(2026, 12, 31, 23, 45, tzinfo=SHANGHAI), datetime(2027, 1, 2, 14, 30, tzinfo=SHANGHAI)),
     ],
 )
-def test_demo_start_puts_the_24_hour_reminder_within_the_next_half_hour(now, start):
-    """The demo meeting starts on the half hour, its 24-hour reminder due after now and at most 30 minutes later."""
+def test_demo_meeting_starts_at_the_first_1430_more_than_a_day_ahead(now, start):
+    """The demo 主题党日 starts at 14:30 with its 24-hour reminder still ahead (due within the next day)."""
     assert next_demo_start(now) == start
-    assert timedelta(0) < start - timedelta(hours=24) - now <= timedelta(minutes=30)
+    assert timedelta(0) < start - timedelta(hours=24) - now <= timedelta(days=1)
 
 
 def test_seed_plans_reminders_and_the_member_sees_one(world):

@@ -12,16 +12,19 @@ from meetings.models import Meeting, MeetingStatus, MeetingType
 from meetings.services import meeting_plan
 from members.models import Member
 from notifications import services
+from notifications.models import Notice, NoticeKind
 
 #: The demo's own 主题党日 for the member login's branch; its presence marks the demo reminders as loaded.
 TOPIC = "主题党日：重温入党誓词，学习党章党规"
 
 
 def next_demo_start(now: datetime) -> datetime:
-    """A start a little over 24 hours ahead, on the half hour, so its 24-hour reminder falls due within 30 minutes."""
+    """The first 14:30 (local time) more than 24 hours ahead, so its 24-hour reminder is written and still unsent."""
     local = timezone.localtime(now)
-    half_hour = local.replace(minute=30 if local.minute >= 30 else 0, second=0, microsecond=0)
-    return half_hour + timedelta(hours=24, minutes=30)
+    start = local.replace(hour=14, minute=30, second=0, microsecond=0)
+    while start - timedelta(hours=24) <= local:
+        start += timedelta(days=1)
+    return start
 
 
 class Command(BaseCommand):
@@ -57,12 +60,11 @@ class Command(BaseCommand):
                 agenda="1. 重温入党誓词\n2. 集体学习党章党规",
                 by=secretary.user,
             )
-        # What beat and the worker would do when the first reminders fall due (within the half hour), done here so
-        # the demo's bell shows them without a worker running.
+        # The demo meeting's 24-hour reminders are delivered now, up to a day early, as the worker would at their
+        # time, so the demo's bell shows one without waiting or a worker running; the 1-hour ones stay pending.
         due = demo.starts_at - timedelta(hours=24)
-        sent = 0
-        for chunk in services.notices_sweep(now=due):
-            sent += services.notices_send(notice_ids=chunk, now=due)["sent"]
+        first = Notice.objects.filter(meeting=demo, kind=NoticeKind.MEETING_REMINDER, due_at=due)
+        sent = services.notices_send(notice_ids=list(first.values_list("pk", flat=True)), now=due)["sent"]
         self.stdout.write(
             _("已安排演示会议提醒：%(meetings)d 次会议，已送达 %(sent)d 条。")
             % {"meetings": len(upcoming) + 1, "sent": sent}
