@@ -67,7 +67,7 @@ class CalendarView(ScopedViewMixin, TemplateView):
         raw = self.request.GET.get("org", "")
         if not raw:
             return None
-        if not raw.isdigit():
+        if not raw.isdecimal():
             raise Http404
         organisation = Organisation.objects.filter(pk=int(raw)).first()
         own_branch = self.scope.member_branch_path

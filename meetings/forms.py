@@ -425,7 +425,7 @@ class MeetingFilter(django_filters.FilterSet):
         levels = [Q(depth=1), Q(depth=2)] if scope.is_admin else []
         levels += [Q(path=top) | Q(path__startswith=top, depth=len(top) // Organisation.steplen + 1) for top in tops]
         chosen = self.data.get("organisation") if self.data else None
-        if chosen and str(chosen).isdigit():
+        if chosen and str(chosen).isdecimal():
             picked = Organisation.objects.filter(pk=chosen).values_list("path", flat=True).first()
             if picked:
                 step = Organisation.steplen

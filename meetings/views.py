@@ -194,7 +194,7 @@ class MeetingCreateView(MeetingViewMixin, FormView):
         self.require_manager()
         self.plannable = self.scope.organisations(MANAGE).filter(level__in=(Level.BRANCH, Level.PARTY_GROUP))
         chosen = self.request.POST.get("organisation") or self.request.GET.get("organisation") or ""
-        self.chosen = self.plannable.filter(pk=chosen).first() if chosen.isdigit() else None
+        self.chosen = self.plannable.filter(pk=chosen).first() if chosen.isdecimal() else None
         if self.chosen is None:
             branches = list(self.plannable.filter(level=Level.BRANCH)[:2])
             self.chosen = branches[0] if len(branches) == 1 else None
@@ -447,7 +447,7 @@ class MeetingAttendanceView(MeetingViewMixin, TemplateView):
 
     def _remove_guest(self, forms):
         guest_id = self.request.POST.get("guest", "")
-        guest = self.meeting.guests.filter(pk=guest_id).first() if guest_id.isdigit() else None
+        guest = self.meeting.guests.filter(pk=guest_id).first() if guest_id.isdecimal() else None
         if guest is None:
             messages.error(self.request, _("该列席人员已不在名单中。"))
             return self._back()

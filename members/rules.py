@@ -13,6 +13,11 @@ def id_check_char(first17: str) -> str:
     return ID_CHECK_CHARS[total % 11]
 
 
+def _ascii_digits(value: str) -> bool:
+    """Whether every character is one of 0-9 (str.isdigit also accepts "²" and other digits int() refuses)."""
+    return value.isascii() and value.isdecimal()
+
+
 def id_number_normalise(value: str) -> str:
     """Strip spaces and upper-case a trailing x."""
     return (value or "").strip().replace(" ", "").upper()
@@ -21,7 +26,7 @@ def id_number_normalise(value: str) -> str:
 def id_number_valid(value: str) -> bool:
     """GB 11643: 18 characters, 17 digits, a valid birth date and the right check character (may be X)."""
     value = id_number_normalise(value)
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if len(value) != 18 or not _ascii_digits(value[:17]) or not (_ascii_digits(value[17]) or value[17] == "X"):
         return False
     if id_birth_date(value) is None:
         return False
@@ -85,4 +90,4 @@ def age_band_birth_range(band: str, today: date) -> tuple[date | None, date | No
 def looks_like_id_number(value: str) -> bool:
     """Whether a search text has the shape of an 18-character ID number (17 digits, then a digit or X)."""
     value = id_number_normalise(value)
-    return len(value) == 18 and value[:17].isdigit() and (value[17].isdigit() or value[17] == "X")
+    return len(value) == 18 and _ascii_digits(value[:17]) and (_ascii_digits(value[17]) or value[17] == "X")

@@ -63,7 +63,7 @@ def member_search_q(text: str) -> Q:
         return Q(id_number_index=crypto.blind_index(rules.id_number_normalise(text)))
     q = Q(name__icontains=text)
     digits = text.replace(" ", "").replace("-", "")
-    if digits.isdigit() and len(digits) >= 4:
+    if digits.isdecimal() and len(digits) >= 4:
         q |= Q(phone__contains=digits)
     return q
 

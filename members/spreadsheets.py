@@ -348,7 +348,7 @@ def cell_date(value: Any) -> date | None:
         text = value.strip()
         for separator in ("-", "/", "."):
             parts = text.split(separator)
-            if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
+            if len(parts) == 3 and all(p.strip().isdecimal() for p in parts):
                 year, month, day = (int(p) for p in parts)
                 if year >= 1900:
                     return date(year, month, day)

@@ -149,7 +149,7 @@ class MemberCreateView(MemberViewMixin, FormView):
     def get_initial(self):
         initial = super().get_initial()
         organisation = self.request.GET.get("organisation", "")
-        if organisation.isdigit():
+        if organisation.isdecimal():
             initial["organisation"] = int(organisation)
         else:
             # A secretary of one branch gets it preset.

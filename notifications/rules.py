@@ -21,7 +21,7 @@ def parse_offsets(text: str) -> tuple[int, ...]:
         raise ValueError(_("请至少填写一个提前提醒的分钟数。"))
     values = set()
     for part in parts:
-        if not part.isdigit() or not 1 <= int(part) <= MAX_OFFSET_MINUTES:
+        if not part.isdecimal() or not 1 <= int(part) <= MAX_OFFSET_MINUTES:
             raise ValueError(_("“%(value)s”不是 1 到 43200 之间的整数分钟。") % {"value": part})
         values.add(int(part))
     return tuple(sorted(values, reverse=True))

@@ -104,3 +104,12 @@ def test_age_bands_include_their_bounds(birth, band):
 def test_search_text_shaped_like_an_id_number(text, looks):
     """Only a text shaped like an ID number is looked up through the blind index."""
     assert rules.looks_like_id_number(text) is looks
+
+
+@pytest.mark.parametrize(
+    "value", ["11010519491231002²", "1101051949123100²X", "²10105194912310027", "１10105194912310027"]
+)
+def test_id_numbers_with_digits_other_than_0_to_9_are_invalid_not_an_error(value):
+    """GB 11643: the first 17 characters are the digits 0-9; "²" or a full-width digit makes the number invalid."""
+    assert rules.id_number_valid(value) is False
+    assert rules.looks_like_id_number(value) is False
