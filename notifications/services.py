@@ -58,7 +58,9 @@ def meeting_reminders_sync(meeting: Meeting, event: str = "") -> None:
             _cancellation_notices(meeting, now)
         return
     attendances = list(
-        meeting.attendances.exclude(state=AttendanceState.LEAVE).select_related("member").order_by("member_id")
+        meeting.attendances.exclude(state=AttendanceState.LEAVE)
+        .select_related("member", "member__user")
+        .order_by("member_id")
     )
     if not attendances:
         _nobody_expected_notice(meeting, now)
@@ -72,7 +74,7 @@ def meeting_reminders_sync(meeting: Meeting, event: str = "") -> None:
             wanted[key] = Notice(
                 key=key,
                 kind=NoticeKind.MEETING_REMINDER,
-                user_id=person.user_id,
+                user=person.user,
                 member=person,
                 organisation_id=meeting.organisation_id,
                 meeting=meeting,
