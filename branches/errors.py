@@ -8,3 +8,7 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+    def add_to(self, form) -> None:
+        """Show the message at its field when the form has that field, otherwise at the top of the form."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)

@@ -53,10 +53,6 @@ def _paginate(request, queryset):
     return paginator, paginator.get_page(request.GET.get("page"))
 
 
-def _add_domain_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 # --- Landing page --------------------------------------------------------------------------------------------------
 
 
@@ -196,7 +192,7 @@ class OrganisationCreateView(OrganisationViewMixin, FormView):
         try:
             created = services.organisation_create(parent=self.organisation, data=form.organisation_data())
         except DomainError as error:
-            _add_domain_error(form, error)
+            error.add_to(form)
             return self.form_invalid(form)
         messages.success(self.request, _("已新建党组织：%(name)s。") % {"name": created.name})
         return HttpResponseRedirect(created.get_absolute_url())
@@ -223,7 +219,7 @@ class OrganisationRootCreateView(ScopedViewMixin, FormView):
         try:
             created = services.organisation_create(parent=None, data=form.organisation_data())
         except DomainError as error:
-            _add_domain_error(form, error)
+            error.add_to(form)
             return self.form_invalid(form)
         messages.success(self.request, _("已新建党组织：%(name)s。") % {"name": created.name})
         return HttpResponseRedirect(created.get_absolute_url())
@@ -256,7 +252,7 @@ class OrganisationUpdateView(OrganisationViewMixin, FormView):
         try:
             updated = services.organisation_update(organisation=self.organisation, data=form.organisation_data())
         except DomainError as error:
-            _add_domain_error(form, error)
+            error.add_to(form)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存%(name)s的信息。") % {"name": updated.name})
         return HttpResponseRedirect(updated.get_absolute_url())
@@ -288,7 +284,7 @@ class CommitteeStartView(OrganisationViewMixin, FormView):
                 organisation=self.organisation, elected_on=form.cleaned_data["elected_on"], posts=form.posts()
             )
         except DomainError as error:
-            _add_domain_error(form, error)
+            error.add_to(form)
             return self.form_invalid(form)
         messages.success(
             self.request,

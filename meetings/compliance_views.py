@@ -221,7 +221,7 @@ class RequirementsView(OrganisationPageMixin, TemplateView):
                     count=data["count"],
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                error.add_to(form)
             else:
                 messages.success(
                     request,

@@ -90,10 +90,6 @@ def _query_without_page(request) -> str:
     return _query_without(request, "page")
 
 
-def _add_domain_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _existing(names: tuple[str, ...]) -> list[str]:
     found = []
     for name in names:
@@ -239,7 +235,7 @@ class MeetingCreateView(MeetingViewMixin, FormView):
                 organisation=data["organisation"], types=data["types"], by=self.request.user, **form.plan_data()
             )
         except DomainError as error:
-            _add_domain_error(form, error)
+            error.add_to(form)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -290,7 +286,7 @@ class MeetingUpdateView(MeetingViewMixin, FormView):
                 by=self.request.user,
             )
         except DomainError as error:
-            _add_domain_error(form, error)
+            error.add_to(form)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存会议：%(topic)s。") % {"topic": meeting.topic})
         return HttpResponseRedirect(meeting.get_absolute_url())
@@ -440,7 +436,7 @@ class MeetingAttendanceView(MeetingViewMixin, TemplateView):
         try:
             guest = services.guest_add(meeting=self.meeting, **form.cleaned_data)
         except DomainError as error:
-            _add_domain_error(form, error)
+            error.add_to(form)
             return self._invalid(forms)
         messages.success(self.request, _("已添加列席人员：%(name)s。") % {"name": guest.name})
         return self._back()
@@ -501,7 +497,7 @@ class MeetingFinaliseView(MeetingViewMixin, FormView):
                 version=form.cleaned_data.get("version"),
             )
         except DomainError as error:
-            _add_domain_error(form, error)
+            error.add_to(form)
             return self.form_invalid(form)
         messages.success(self.request, _("会议记录已归档；此后如需更正，请提交更正说明。"))
         return HttpResponseRedirect(self.meeting.get_absolute_url())
@@ -541,7 +537,7 @@ class MeetingAmendView(MeetingViewMixin, FormView):
                 reason=data["reason"],
             )
         except DomainError as error:
-            _add_domain_error(form, error)
+            error.add_to(form)
             return self.form_invalid(form)
         messages.success(
             self.request, _("已更正“%(field)s”，原内容保留在更正记录中。") % {"field": amendment.field_label}
@@ -577,7 +573,7 @@ class MeetingCancelView(MeetingViewMixin, FormView):
                 meeting=self.meeting, reason=form.cleaned_data["reason"], version=form.cleaned_data.get("version")
             )
         except DomainError as error:
-            _add_domain_error(form, error)
+            error.add_to(form)
             return self.form_invalid(form)
         messages.success(self.request, _("已取消会议：%(topic)s。") % {"topic": self.meeting.topic})
         return HttpResponseRedirect(self.meeting.get_absolute_url())

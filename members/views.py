@@ -130,10 +130,6 @@ class MemberDetailView(MemberViewMixin, TemplateView):
         )
 
 
-def _add_domain_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 class MemberCreateView(MemberViewMixin, FormView):
     """A new record in a branch the user manages."""
 
@@ -163,7 +159,7 @@ class MemberCreateView(MemberViewMixin, FormView):
         try:
             member = services.member_create(data=form.member_data(), id_number=form.cleaned_data["id_number"])
         except DomainError as error:
-            _add_domain_error(form, error)
+            error.add_to(form)
             return self.form_invalid(form)
         messages.success(self.request, _("已新建党员档案：%(name)s。") % {"name": member.name})
         return HttpResponseRedirect(member.get_absolute_url())
@@ -194,7 +190,7 @@ class MemberUpdateView(MemberViewMixin, FormView):
                 id_number=form.cleaned_data.get("id_number") or None,
             )
         except DomainError as error:
-            _add_domain_error(form, error)
+            error.add_to(form)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存%(name)s的档案。") % {"name": member.name})
         return HttpResponseRedirect(member.get_absolute_url())
