@@ -5,12 +5,14 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class MeetingType(models.TextChoices):
     GENERAL_MEETING = "general_meeting", _("支部党员大会")
-    COMMITTEE_MEETING = "committee_meeting", _("支部委员会")
+    # The same words name the body (a branch committee): the context keeps the meeting type its own translation.
+    COMMITTEE_MEETING = "committee_meeting", pgettext_lazy("meeting type", "支部委员会")
     GROUP_MEETING = "group_meeting", _("党小组会")
     PARTY_LECTURE = "party_lecture", _("党课")
     THEME_DAY = "theme_day", _("主题党日")

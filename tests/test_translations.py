@@ -80,11 +80,17 @@ def test_the_committed_mo_matches_the_po():
         catalog = gettext.GNUTranslations(handle)
     stale = []
     for entry in MESSAGES:
+        context = entry.get("msgctxt")
         if "msgid_plural" in entry:
-            got = [catalog.ngettext(entry["msgid"], entry["msgid_plural"], n) for n in (1, 2)]
+            if context is None:
+                got = [catalog.ngettext(entry["msgid"], entry["msgid_plural"], n) for n in (1, 2)]
+            else:
+                got = [catalog.npgettext(context, entry["msgid"], entry["msgid_plural"], n) for n in (1, 2)]
             want = [entry["msgstr[0]"], entry["msgstr[1]"]]
-        else:
+        elif context is None:
             got, want = [catalog.gettext(entry["msgid"])], [entry["msgstr"]]
+        else:
+            got, want = [catalog.pgettext(context, entry["msgid"])], [entry["msgstr"]]
         if got != want:
             stale.append(entry["msgid"])
     assert stale == []
@@ -121,3 +127,12 @@ def test_an_english_request_does_not_leave_english_behind(client):
     assert "Log in" in client.get(reverse("login")).content.decode()
     assert translation.get_language() == "zh-hans"
     assert translation.gettext("登录") == "登录"
+
+
+def test_the_committee_meeting_type_and_the_committee_body_translate_apart():
+    """支部委员会 names both the body and the meeting type; the glossary gives them different English names."""
+    from meetings.models import MeetingType
+
+    with translation.override("en"):
+        assert str(MeetingType.COMMITTEE_MEETING.label) == "Committee meeting"
+        assert translation.gettext("支部委员会") == "Branch committee"
