@@ -369,6 +369,9 @@ class MeetingFilter(django_filters.FilterSet):
         field_labels={"starts_at": _("会议时间（最早在前）"), "-starts_at": _("会议时间（最新在前）")},
     )
 
+    #: The filters behind "更多筛选" on a phone (always shown from md up).
+    MORE = ("type", "status", "month", "organisation", "backfilled", "ordering")
+
     class Meta:
         model = Meeting
         fields: list[str] = []
@@ -384,38 +387,10 @@ class MeetingFilter(django_filters.FilterSet):
             else Organisation.objects.none()
         )
         self.form.fields["organisation"].label_from_instance = lambda o: o.name
-        self.form.fields["month"].widget = forms.DateInput(attrs={"type": "month"})
         self.form.fields["month"].help_text = ""
-        self.form.fields["q"].widget.attrs.update({"placeholder": _("会议主题"), "type": "search"})
-        more = ("type", "status", "month", "organisation", "backfilled", "ordering")
-        expanded = any(self.data.get(name) for name in more) if self.data else False
-        helper = FormHelper()
-        helper.form_method = "get"
-        helper.disable_csrf = True
-        helper.layout = Layout(
-            Row(
-                Column("q", css_class="col-12 col-md-8 col-lg-6"),
-                Column(
-                    Submit("", _("查询"), css_class="w-100"), css_class="col-6 col-md-4 col-lg-2 align-self-end mb-3"
-                ),
-                Column(
-                    HTML(
-                        '<button type="button" class="btn btn-outline-secondary w-100" data-bs-toggle="collapse" '
-                        'data-bs-target="#meeting-more-filters" aria-controls="meeting-more-filters" '
-                        f'aria-expanded="{str(expanded).lower()}">{_("更多筛选")}</button>'
-                    ),
-                    css_class="col-6 d-md-none align-self-end mb-3",
-                ),
-            ),
-            Div(
-                Row(*(Column(name, css_class="col-6 col-md-4 col-lg-2") for name in more)),
-                css_class="collapse d-md-block" + (" show" if expanded else ""),
-                css_id="meeting-more-filters",
-            ),
-            "period",
-            "unit_only",
-        )
-        self.form.helper = helper
+        # Rendered as plain markup by meetings/meeting_list.html (crispy-forms cost more than the list's rows).
+        self.more_fields = [self.form[name] for name in self.MORE]
+        self.more_expanded = any(self.data.get(name) for name in self.MORE) if self.data else False
 
     def _drill_down(self, scope: Scope) -> Q:
         """The organisation choices: the tops of the user's part of the tree and their children, and, once one is
