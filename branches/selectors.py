@@ -1,10 +1,26 @@
 """Reads of the organisation tree, always through the user's scope, in a bounded number of queries."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.apps import apps
-from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Substr
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -77,8 +93,55 @@ def organisations_overview(scope: Scope) -> QuerySet[Organisation]:
 
 
 def organisation_children(organisation: Organisation) -> QuerySet[Organisation]:
-    """The direct sub-units of an organisation, in tree order, with member counts (one query)."""
-    return Organisation.objects.get_children(organisation).annotate(member_count=member_count_subquery())
+    """The direct sub-units of an organisation, in tree order; `member_counts` counts a page of them."""
+    return Organisation.objects.get_children(organisation)
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    """Party members (预备党员 and 正式党员) counted for an organisation's page."""
+
+    by_child: dict[int, int]  # sub-unit id → members in its subtree, or (a 党小组) in the group
+    full_members: int  # the organisation's own 正式党员 (its branch roll, not its sub-units')
+    members: int  # the organisation's own Party members
+
+
+def member_counts(organisation: Organisation, children: Sequence[Organisation]) -> MemberCounts:
+    """Count the members of each of `children` (sub-units of `organisation`) and of the organisation itself, in
+    one grouped query over their members, whatever the number of sub-units.
+
+    A sub-unit counts the members whose organisation is in its subtree (a 党总支's branches, a 党委's whole tree)
+    or who are in it as a 党小组 (members of a 党小组 belong to its branch); each member once.
+    """
+    if not children and not organisation.is_branch:
+        return MemberCounts(by_child={}, full_members=0, members=0)
+    child_by_path = {child.path: child.pk for child in children}
+    child_ids = list(child_by_path.values())
+    where = Q(organisation=organisation) | Q(party_group__in=child_ids)
+    for path in child_by_path:
+        where |= Q(organisation__path__startswith=path)
+    # Rows per (the sub-unit a member's organisation sits under, the sub-unit that is their 党小组, status).
+    under = Substr("organisation__path", 1, len(organisation.path) + Organisation.steplen)
+    group = Case(When(party_group__in=child_ids, then=F("party_group")), default=None, output_field=IntegerField())
+    rows = (
+        _member_model()
+        # Bounded by the subtree (a 党小组's members belong to its branch: members.services checks it), so the
+        # database reads the subtree's members by index, not every member.
+        .objects.filter(where, organisation__path__startswith=organisation.path, status__in=MEMBER_STATUSES)
+        .annotate(under=under, group=group)
+        .values_list("under", "group", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_child = dict.fromkeys(child_ids, 0)
+    full_members = members = 0
+    for under_path, group_id, status, n in rows:
+        if under_path == organisation.path:
+            members += n
+            full_members += n if status == FULL_MEMBER_STATUS else 0
+        for child_id in {child_by_path.get(under_path), group_id} - {None}:
+            by_child[child_id] += n
+    return MemberCounts(by_child=by_child, full_members=full_members, members=members)
 
 
 def organisation_ancestors(organisation: Organisation) -> list[Organisation]:
@@ -86,21 +149,30 @@ def organisation_ancestors(organisation: Organisation) -> list[Organisation]:
     return list(Organisation.objects.get_ancestors(organisation))
 
 
+def _posts_in_order() -> Prefetch:
+    """A term's posts with their holders, 书记 first, in the order of `Post`."""
+    rank = Case(*(When(post=post, then=Value(i)) for i, post in enumerate(Post.values)), output_field=IntegerField())
+    return Prefetch("posts", queryset=CommitteePost.objects.select_related("member").order_by(rank, "pk"))
+
+
 def committee_current(organisation: Organisation) -> CommitteeTerm | None:
     """The current committee term with its posts and their holders, 书记 first (two queries)."""
-    rank = Case(*(When(post=post, then=Value(i)) for i, post in enumerate(Post.values)), output_field=IntegerField())
-    posts = CommitteePost.objects.select_related("member").order_by(rank, "pk")
     return (
         CommitteeTerm.objects.filter(organisation=organisation, is_current=True)
-        .prefetch_related(Prefetch("posts", queryset=posts))
+        .prefetch_related(_posts_in_order())
         .first()
     )
 
 
-def committee_terms_past(organisation: Organisation, limit: int = 10) -> list[CommitteeTerm]:
-    """Earlier committee terms, newest first (one query)."""
-    terms = CommitteeTerm.objects.filter(organisation=organisation, is_current=False).order_by("-elected_on")
-    return list(terms[:limit])
+def committee_terms(organisation: Organisation, past: int = 10) -> tuple[CommitteeTerm | None, list[CommitteeTerm]]:
+    """The current committee term with its posts and their holders (书记 first), and up to `past` earlier terms,
+    newest first (two queries; one when there is no current term)."""
+    terms = CommitteeTerm.objects.filter(organisation=organisation).order_by("-is_current", "-elected_on")
+    terms = list(terms[: past + 1])
+    current = terms[0] if terms and terms[0].is_current else None
+    if current is not None:
+        prefetch_related_objects([current], _posts_in_order())
+    return current, [term for term in terms if not term.is_current][:past]
 
 
 @dataclass(frozen=True)
@@ -112,14 +184,10 @@ class StructureFigures:
     committee_size: int
 
 
-def structure_figures(organisation: Organisation, term: CommitteeTerm | None) -> StructureFigures:
-    """Count a branch's 正式党员 and Party members (one query); the committee size comes from `term`'s posts."""
-    counts = organisation.members.aggregate(
-        full=Count("pk", filter=Q(status=FULL_MEMBER_STATUS)),
-        members=Count("pk", filter=Q(status__in=MEMBER_STATUSES)),
-    )
+def structure_figures(counts: MemberCounts, term: CommitteeTerm | None) -> StructureFigures:
+    """A branch's figures from its member counts and its current term's posts (no queries)."""
     committee_size = len(term.posts.all()) if term is not None else 0
-    return StructureFigures(full_members=counts["full"], members=counts["members"], committee_size=committee_size)
+    return StructureFigures(full_members=counts.full_members, members=counts.members, committee_size=committee_size)
 
 
 def branch_members_eligible(organisation: Organisation) -> QuerySet:

@@ -140,11 +140,17 @@ class OrganisationDetailView(OrganisationViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         organisation = self.organisation
-        term = selectors.committee_current(organisation)
-        paginator, page = _paginate(self.request, selectors.organisation_children(organisation))
+        term, past_terms = selectors.committee_terms(organisation)
+        paginator = Paginator(selectors.organisation_children(organisation), settings.PAGE_SIZE)
+        paginator.count = organisation.numchild  # the tree keeps it: no COUNT query
+        page = paginator.get_page(self.request.GET.get("page"))
+        children = list(page.object_list)
+        counts = selectors.member_counts(organisation, children)
+        for child in children:
+            child.member_count = counts.by_child[child.pk]
         figures = problems = None
         if organisation.is_branch:
-            figures = selectors.structure_figures(organisation, term)
+            figures = selectors.structure_figures(counts, term)
             problems = rules.structure_problems(
                 full_members=figures.full_members,
                 members=figures.members,
@@ -156,10 +162,10 @@ class OrganisationDetailView(OrganisationViewMixin, TemplateView):
             term=term,
             posts=list(term.posts.all()) if term else [],
             term_state=rules.term_state(term.term_ends_on if term else None, today),
-            past_terms=selectors.committee_terms_past(organisation) if organisation.is_branch else [],
+            past_terms=past_terms if organisation.is_branch else [],
             figures=figures,
             problems=problems,
-            children=list(page.object_list),
+            children=children,
             page_obj=page,
             paginator=paginator,
             children_total=paginator.count,

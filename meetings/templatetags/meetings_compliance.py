@@ -2,7 +2,8 @@
 
 The branches app sits below meetings and must not import it, so its templates use these tags instead:
 `{% due_this_month organisation %}`, `{% compliance_calendar organisation %}`, `{% compliance_links organisation %}`.
-Each renders nothing for an organisation the checks do not cover, and costs a fixed number of queries.
+Each renders nothing for an organisation the checks do not cover, and costs a fixed number of queries; the
+calendar and "本月待办" on one page share one read of the year (`selectors.unit_year`).
 """
 
 from itertools import groupby
@@ -32,6 +33,15 @@ def _scope(context):
     return scope_for(getattr(request, "user", None))
 
 
+def _unit_year(context, organisation, year: int, today) -> selectors.UnitYear:
+    """The unit's figures for the year, read once per page for both the calendar and "本月待办" (kept for the
+    rendering of this page only, in the template's render context)."""
+    key = ("meetings_compliance.unit_year", organisation.pk, year, today)
+    if key not in context.render_context:
+        context.render_context[key] = selectors.unit_year(organisation, year, today)
+    return context.render_context[key]
+
+
 def _window_label(window: rules.PeriodRange) -> str:
     if window.kind == Period.MONTH:
         return _("%(n)d月") % {"n": window.n}
@@ -48,7 +58,7 @@ def compliance_calendar(context, organisation, year: int | None = None):
         return {"show": False}
     today = timezone.localdate()
     year = year or today.year
-    months = selectors.compliance_year_calendar(organisation, year, today=today)
+    months = _unit_year(context, organisation, year, today).calendar()
     rows = []
     for meeting_type in rules.COMPLIANCE_TYPES:
         items = [compliance.for_type(meeting_type) for _month, compliance in months]
@@ -72,7 +82,7 @@ def compliance_calendar(context, organisation, year: int | None = None):
 
 @register.inclusion_tag("meetings/includes/due_this_month.html", takes_context=True)
 def due_this_month(context, organisation):
-    """"本月待办": the required meetings a branch or party group still owes whose time runs out this month
+    """ "本月待办": the required meetings a branch or party group still owes whose time runs out this month
     (or that are already due soon or overdue), with a link to plan each for those who manage it."""
     if not _checked(organisation):
         return {"show": False}
@@ -81,9 +91,9 @@ def due_this_month(context, organisation):
         create_url = reverse("meetings:create")
     except NoReverseMatch:
         create_url = ""
-    due = selectors.due_this_month(organisation, today=today)
-    month_end = rules.period_containing(Period.MONTH, today).end
-    planned = selectors.meetings_planned_for(organisation, [t.meeting_type for t in due], month_end) if due else {}
+    year = _unit_year(context, organisation, today.year, today)
+    due = year.due_this_month()
+    planned = year.planned_for(t.meeting_type for t in due)
     return {
         "show": True,
         "organisation": organisation,

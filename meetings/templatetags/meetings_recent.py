@@ -20,12 +20,10 @@ RECENT_COUNT = 5
 @register.inclusion_tag("meetings/includes/recent_meetings.html", takes_context=True)
 def recent_meetings(context, organisation):
     """The latest meetings of an organisation's subtree that the user may read, with links to the filtered list
-    and, for those who manage a branch or 党小组, to plan a meeting (three queries, whatever the numbers)."""
+    and, for those who manage a branch or 党小组, to plan a meeting (one query, whatever the numbers)."""
     request = context.get("request")
     scope = scope_for(getattr(request, "user", None))
-    meetings = list(
-        selectors.meetings_for_list(scope).filter(organisation__path__startswith=organisation.path)[:RECENT_COUNT]
-    )
+    meetings = selectors.meetings_recent_in(scope, organisation, RECENT_COUNT)
     plannable = organisation.level in (Level.BRANCH, Level.PARTY_GROUP) and scope.can(organisation, MANAGE)
     return {
         "organisation": organisation,

@@ -182,18 +182,68 @@ def test_organisation_list_queries_do_not_grow_with_rows(client, world, settings
         client.get(url)
 
 
-@pytest.mark.parametrize("which", ["p1", "branch_a"])
-def test_organisation_page_queries_do_not_grow_with_rows(client, world, settings, which, django_assert_num_queries):
-    """An organisation's page costs the same with 5 and with 50 sub-units and members."""
+#: Issue 4, figure 1: every list, detail and compliance page in at most this many queries, at any data size.
+MAX_PAGE_QUERIES = 15
+
+
+def _grow_meetings(branch, meetings: int) -> None:
+    """Give `branch` `meetings` meetings over this year: finalised ones with attendance, and planned ones later
+    this month (what "本月待办" links to)."""
+    from datetime import datetime, time, timedelta
+
+    from meetings.models import MeetingStatus
+    from tests.factories import make_meeting
+
+    today = timezone.localdate()
+    people = list(Member.objects.filter(organisation=branch)[:3])
+    have = branch.meetings.count()
+    for i in range(have, meetings):
+        day = today - timedelta(days=1 + 7 * i % 300) if i % 3 else today + timedelta(days=i % 2)
+        status = MeetingStatus.FINALISED if i % 3 else MeetingStatus.PLANNED
+        starts_at = timezone.make_aware(datetime.combine(day, time(9)))
+        make_meeting(branch, ["theme_day", "party_lecture"][: 1 + i % 2], starts_at=starts_at, status=status,
+                     attendees=people, present=people[:2])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("which", "role"),
+    [("p1", "admin"), ("p1", "reviewer"), ("branch_a", "admin"), ("branch_a", "reviewer"),
+     ("branch_a", "secretary_a")],
+)  # fmt: skip
+def test_organisation_page_queries_do_not_grow_with_rows(client, world, settings, which, role):
+    """An organisation's page costs the same with 5 and with 50 sub-units, members and meetings, for every role
+    that reads it, and at most MAX_PAGE_QUERIES (the branch page runs the compliance calendar and 本月待办)."""
     settings.PAGE_SIZE = 100
-    client.force_login(world.admin)
+    client.force_login(world.users()[role])
     organisation = getattr(world, which)
     url = reverse("branches:detail", args=[organisation.pk])
     _grow(organisation, world.branch_a, 5, 5)
+    _grow_meetings(world.branch_a, 5)
     small = _queries(client, url)
     _grow(organisation, world.branch_a, 50, 50)
-    with django_assert_num_queries(small):
-        client.get(url)
+    _grow_meetings(world.branch_a, 50)
+    assert _queries(client, url) == small
+    assert small <= MAX_PAGE_QUERIES
+
+
+def test_sub_units_show_the_members_of_their_subtree_or_group(client, world):
+    """党员数 of a sub-unit: a 基层党委 counts its branches' members, a 党小组 its group's; the branch's own figures
+    count its roll (预备党员 included in 党员, not in 正式党员); deleted members and applicants are not counted."""
+    client.force_login(world.admin)
+    extra = make_org(world.p1, level=Level.BRANCH)
+    MemberFactory(organisation=extra)
+    MemberFactory(organisation=extra, is_deleted=True)
+    MemberFactory(organisation=world.branch_a, status=Status.APPLICANT)
+    response = client.get(reverse("branches:detail", args=[world.root.pk]))
+    counts = {child.code: child.member_count for child in response.context["children"]}
+    a_members = Member.objects.filter(organisation=world.branch_a, status__in=[Status.FULL, Status.PROBATIONARY])
+    assert counts == {"P1": a_members.count() + 1, "P2": 2}
+    response = client.get(reverse("branches:detail", args=[world.branch_a.pk]))
+    assert {child.code: child.member_count for child in response.context["children"]} == {"A1": 1}
+    figures = response.context["figures"]
+    assert figures.members == a_members.count()
+    assert figures.full_members == a_members.filter(status=Status.FULL).count()
+    assert figures.committee_size == 1
 
 
 @pytest.mark.parametrize(
