@@ -145,6 +145,34 @@ SELECT 'last', m.organisation_id, '', 0, extract(epoch FROM max(m.starts_at))::b
 """
 
 
+#: The same counts from the monthly summary the engine reads (for comparison; figure 6 is against HAND_SQL, which
+#: computes them from the meetings and attendance themselves).
+HAND_SQL_SUMMARY = """
+WITH units AS (
+    SELECT id FROM branches_organisation WHERE path LIKE %(path)s AND level IN ('branch', 'party_group')
+)
+SELECT 'held', s.organisation_id, kv.key, date_part('month', s.month)::int, kv.value::int, 0
+  FROM meetings_monthsummary s CROSS JOIN LATERAL jsonb_each_text(s.held) kv
+ WHERE s.organisation_id IN (SELECT id FROM units) AND s.month >= %(start)s::date AND s.month < %(end)s::date
+UNION ALL
+SELECT 'attendance', s.organisation_id, '', date_part('month', s.month)::int, s.expected, s.present
+  FROM meetings_monthsummary s
+ WHERE s.organisation_id IN (SELECT id FROM units) AND s.month >= %(start)s::date AND s.month < %(end)s::date
+UNION ALL
+SELECT 'full', organisation_id, '', 0, count(*), 0 FROM members_member
+ WHERE organisation_id IN (SELECT id FROM units) AND status = 'full' AND NOT is_deleted GROUP BY 2
+UNION ALL
+SELECT 'committee', t.organisation_id, '', 0, count(*), 0
+  FROM branches_committeepost p JOIN branches_committeeterm t ON t.id = p.term_id
+ WHERE t.organisation_id IN (SELECT id FROM units) AND t.is_current GROUP BY 2
+UNION ALL
+SELECT 'last', s.organisation_id, '', 0, extract(epoch FROM max(s.last_activity))::bigint, 0
+  FROM meetings_monthsummary s
+ WHERE s.organisation_id IN (SELECT id FROM units) AND s.last_activity < %(until)s
+ GROUP BY 2
+"""
+
+
 def _median_seconds(fn, repeat: int) -> float:
     fn()  # warm caches
     samples = []
@@ -172,13 +200,41 @@ def compliance_vs_sql(ctx: dict, repeat: int) -> dict:
             cursor.execute(HAND_SQL, params)
             return cursor.fetchall()
 
+    def hand_summary():
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_SQL_SUMMARY, params)
+            return cursor.fetchall()
+
     units = len(engine())
     return {
         "units": units,
         "engine_s": _median_seconds(engine, repeat),
         "sql_s": _median_seconds(hand, repeat),
+        "summary_sql_s": _median_seconds(hand_summary, repeat),
         "period": period.code,
     }
+
+
+def compliance_page_cold(ctx: dict, repeat: int) -> dict:
+    """The root's compliance page right after a change (the figures' version bumped, so the cached overview is
+    not used): what the first reader after each write waits. Figure 2 measures the pages as they are served
+    between writes; this is reported beside it."""
+    from meetings import summary
+
+    User = get_user_model()
+    client = Client()
+    client.force_login(User.objects.get(username="bench-admin"))
+    url = reverse("meetings:compliance", args=[ctx["root"]])
+    client.get(url)
+
+    def cold():
+        summary._bump_now()
+        assert client.get(url).status_code == 200
+
+    def warm():
+        assert client.get(url).status_code == 200
+
+    return {"cold_s": _median_seconds(cold, repeat), "warm_s": _median_seconds(warm, repeat)}
 
 
 def data_size() -> dict:
@@ -203,6 +259,7 @@ def main() -> None:
         "size": data_size(),
         "queries": query_counts(ctx),
         "compliance": compliance_vs_sql(ctx, repeat),
+        "compliance_page": compliance_page_cold(ctx, repeat),
         "pages": pages(ctx),
     }
     json.dump(out, sys.stdout, ensure_ascii=False)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import summary
 from .models import (
     Amendment,
     Attendance,
@@ -11,6 +12,7 @@ from .models import (
     MeetingAttachment,
     MeetingPhoto,
     MeetingTypeLink,
+    MonthSummary,
     RequirementOverride,
 )
 
@@ -73,6 +75,47 @@ class MeetingAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         # Deleted records stay reachable here so an admin can inspect them.
         return Meeting.all_objects.select_related("organisation")
+
+    # An edit here bypasses the meeting services, so the monthly summary is recounted here, once the inlines
+    # (types, attendance) are saved, for the month the meeting is in and the one it was in before.
+    def save_model(self, request, obj, form, change):
+        obj._before = (
+            Meeting.all_objects.filter(pk=obj.pk).values_list("organisation_id", "starts_at").first()
+            if change
+            else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        summary.refresh_meeting(form.instance, before=getattr(form.instance, "_before", None))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        summary.refresh(obj.organisation_id, [summary.month_of(obj.starts_at)])
+
+    def delete_queryset(self, request, queryset):
+        months = list(queryset.values_list("organisation_id", "starts_at"))
+        super().delete_queryset(request, queryset)
+        for organisation_id, starts_at in months:
+            summary.refresh(organisation_id, [summary.month_of(starts_at)])
+
+
+@admin.register(MonthSummary)
+class MonthSummaryAdmin(admin.ModelAdmin):
+    """Read-only: the rows follow the meetings (rebuilt nightly); an admin can look, not edit."""
+
+    list_display = ("organisation", "month", "held", "expected", "present", "last_activity")
+    list_select_related = ("organisation",)
+    search_fields = ("organisation__name",)
+    date_hierarchy = "month"
+    raw_id_fields = ("organisation",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RequirementOverride)

@@ -7,4 +7,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("组织生活")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, signals  # noqa: F401  (registers the system checks)
+
+        signals.connect()

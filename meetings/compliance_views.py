@@ -1,6 +1,7 @@
 """The compliance pages: an organisation's compliance table for a period, and its requirement settings."""
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -89,21 +90,42 @@ def _url_or_empty(name: str) -> str:
         return ""
 
 
-def _cell(list_url: str, result: selectors.BranchCompliance, meeting_type: str):
-    """One figure and the link to the finalised meetings behind it: the meeting list filtered by organisation (its
-    own meetings only, `unit_only`), type, status and the window (`period`: a month, quarter or year) the figure
-    is counted in."""
-    item = result.for_type(meeting_type)
-    if not list_url:
-        return item, ""
-    params = {
-        "organisation": result.organisation.pk,
-        "type": meeting_type,
-        "status": MeetingStatus.FINALISED,
-        "period": item.window.code,
-        "unit_only": "true",  # the figure counts the unit's own meetings, not its 党小组's
-    }
-    return item, f"{list_url}?{urlencode(params)}"
+@dataclass(frozen=True)
+class Cell:
+    """One figure of the compliance table, ready to show: held/required, the status with its text, and the link
+    to the finalised meetings behind it ("" where the meeting list does not exist)."""
+
+    meeting_type: str
+    label: str
+    held: int
+    required: int
+    status: str
+    status_label: str
+    url: str
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.required or self.held)
+
+
+def _cells(list_url: str, result: selectors.BranchCompliance, columns, labels: dict) -> list[Cell]:
+    """The row's figures; each links to the meeting list filtered by organisation (its own meetings only,
+    `unit_only`), type, status and the window (`period`: a month, quarter or year) the figure is counted in.
+    Every value in the link is a code of digits, letters and hyphens, so it needs no quoting."""
+    base = f"{list_url}?organisation={result.organisation.pk}"
+    cells = []
+    for meeting_type, label in columns:
+        item = result.for_type(meeting_type)
+        url = (
+            f"{base}&type={meeting_type}&status={MeetingStatus.FINALISED}&period={item.window.code}&unit_only=true"
+            if list_url
+            else ""
+        )
+        key = (item.status, item.required > 0)
+        if key not in labels:
+            labels[key] = item.status_label
+        cells.append(Cell(meeting_type, label, item.held, item.required, item.status, labels[key], url))
+    return cells
 
 
 class OrganisationPageMixin(ScopedViewMixin):
@@ -138,20 +160,19 @@ class ComplianceView(OrganisationPageMixin, TemplateView):
         form.is_valid()
         period = form.cleaned_data.get("period") or rules.period_containing(Period.QUARTER, today)
         status = form.cleaned_data.get("status") or ""
-        results = selectors.compliance_for_branches(
-            selectors.compliance_units(self.organisation), period, today=today
-        )
-        counts = Counter(result.status for result in results)
-        columns = [
-            t for t in rules.COMPLIANCE_TYPES if any(r.for_type(t).required or r.for_type(t).held for r in results)
-        ]
-        shown = [result for result in results if not status or result.status == status]
+        overview, evaluated = selectors.compliance_overview(self.organisation, period, today)
+        counts = Counter(unit_status for _pk, unit_status in overview.statuses)
+        columns = overview.columns
+        shown = [pk for pk, unit_status in overview.statuses if not status or unit_status == status]
         paginator = Paginator(shown, settings.PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
+        page_results = selectors.compliance_of_units(list(page.object_list), evaluated, period, today)
         list_url = _url_or_empty("meetings:list")
+        column_labels = [(t, str(MeetingType(t).label)) for t in columns]
+        labels: dict = {}
         rows = [
-            (result, overall_label(result), [_cell(list_url, result, t) for t in columns])
-            for result in page.object_list
+            (result, overall_label(result), _cells(list_url, result, column_labels, labels))
+            for result in page_results
         ]
         query = urlencode({"period": period.code, **({"status": status} if status else {})})
         return super().get_context_data(
@@ -165,8 +186,8 @@ class ComplianceView(OrganisationPageMixin, TemplateView):
             status_label=OVERALL_LABELS.get(status, ""),
             status_choices=[(code, label) for code, label in form.fields["status"].choices if code],
             summary=[(code, OVERALL_LABELS[code], counts.get(code, 0)) for code in rules.STATUSES],
-            unit_total=len(results),
-            columns=[(t, MeetingType(t).label) for t in columns],
+            unit_total=len(overview.statuses),
+            columns=column_labels,
             rows=rows,
             page_obj=page,
             paginator=paginator,

@@ -321,3 +321,29 @@ class RequirementOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.get_meeting_type_display()} {self.count}/{self.get_period_display()}"
+
+
+class MonthSummary(models.Model):
+    """One organisation's meetings in one local calendar month, as the compliance engine counts them: finalised
+    meetings per type, the attendance of those meetings, and the start of the latest held or finalised meeting.
+
+    The engine reads these rows instead of every meeting and attendance row of the year (bench figure 2). They are
+    written by `meetings.summary` in the same transaction as each change to a meeting, and rebuilt nightly.
+    """
+
+    organisation = models.ForeignKey(
+        "branches.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("党组织")
+    )
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    held = models.JSONField(_("已归档会议数（按类型）"), default=dict)
+    expected = models.PositiveIntegerField(_("应到人次"), default=0)
+    present = models.PositiveIntegerField(_("实到人次"), default=0)
+    last_activity = models.DateTimeField(_("最近召开时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("月度会议汇总")
+        verbose_name_plural = _("月度会议汇总")
+        constraints = [models.UniqueConstraint(fields=["organisation", "month"], name="one_summary_per_org_month")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m}"

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -23,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +34,7 @@ from branches.access import READ, Scope
 from branches.models import CommitteePost, Level, Organisation
 from members.models import MEMBER_STATUSES, Member, Status
 
-from . import rules
+from . import rules, summary
 from .models import (
     Amendment,
     Attendance,
@@ -41,6 +43,7 @@ from .models import (
     MeetingStatus,
     MeetingType,
     MeetingTypeLink,
+    MonthSummary,
     Period,
     RequirementOverride,
 )
@@ -326,17 +329,20 @@ def _requirements(organisations: Sequence[Organisation]) -> dict[int, dict[str, 
     )
     for path, meeting_type, period, count in rows:
         by_path[path][meeting_type] = Requirement(meeting_type, period, count)
+    types = MeetingType.values
+    defaults = {meeting_type: rules.default_requirement(meeting_type) for meeting_type in types}
     result = {}
     for organisation in organisations:
-        chain = _ancestor_paths(organisation.path)
-        requirements = {}
-        for meeting_type in MeetingType.values:
-            candidates = [
-                (depth, by_path[path][meeting_type])
-                for depth, path in enumerate(chain)
-                if meeting_type in by_path.get(path, {})
-            ]
-            requirements[meeting_type] = rules.nearest_override(candidates) or rules.default_requirement(meeting_type)
+        chain = [
+            (depth, by_path[path]) for depth, path in enumerate(_ancestor_paths(organisation.path)) if path in by_path
+        ]
+        if not chain:  # most organisations: nobody on the way up sets anything
+            result[organisation.pk] = defaults
+            continue
+        requirements = dict(defaults)
+        for meeting_type in types:
+            candidates = [(depth, own[meeting_type]) for depth, own in chain if meeting_type in own]
+            requirements[meeting_type] = rules.nearest_override(candidates) or defaults[meeting_type]
         result[organisation.pk] = requirements
     return result
 
@@ -398,61 +404,47 @@ class _Figures:
     requirements: dict[int, dict[str, Requirement]]
     full_members: dict[int, int]
     committee_sizes: dict[int, int]
-    held: dict[tuple[int, str, int], int]  # (organisation, type, month) → finalised meetings
-    attendance: dict[tuple[int, int], tuple[int, int]]  # (organisation, month) → (expected, present)
+    held: dict[tuple[int, str], list[int]]  # (organisation, type) → finalised meetings by month number (1-12)
+    attendance: dict[int, tuple[list[int], list[int]]]  # organisation → (expected, present) by month number
     last_activity: dict[int, date]
 
     def held_in(self, organisation_id: int, meeting_type: str, window: PeriodRange) -> int:
-        return sum(self.held.get((organisation_id, meeting_type, n), 0) for n in _month_numbers(window))
+        months = self.held.get((organisation_id, meeting_type))
+        if months is None:
+            return 0
+        first, last = _month_span(window)
+        return sum(months[first : last + 1])
 
     def attendance_in(self, organisation_id: int, window: PeriodRange) -> tuple[int, int]:
-        pairs = [self.attendance.get((organisation_id, n), (0, 0)) for n in _month_numbers(window)]
-        return sum(e for e, _p in pairs), sum(p for _e, p in pairs)
+        months = self.attendance.get(organisation_id)
+        if months is None:
+            return 0, 0
+        first, last = _month_span(window)
+        return sum(months[0][first : last + 1]), sum(months[1][first : last + 1])
 
 
 @lru_cache(maxsize=64)
-def _month_numbers(window: PeriodRange) -> tuple[int, ...]:
-    """The month numbers a window covers (every unit asks for the same few windows)."""
-    return tuple(m.n for m in window.months())
+def _month_span(window: PeriodRange) -> tuple[int, int]:
+    """The first and last month number a window covers (every unit asks for the same few windows)."""
+    months = [m.n for m in window.months()]
+    return months[0], months[-1]
 
 
 def _figures(units: Sequence[Organisation], year: int, as_of: date) -> _Figures:
+    """The year's figures of these units from the monthly summary (one row per unit and month, not every meeting)."""
     ids = [u.pk for u in units]
-    tz = timezone.get_default_timezone()
-    start, end = rules.period_datetimes(rules.period_range("year", year), tz)
-    finalised = {
-        "meeting__organisation_id__in": ids,
-        "meeting__status": MeetingStatus.FINALISED,
-        "meeting__is_deleted": False,
-        "meeting__starts_at__gte": start,
-        "meeting__starts_at__lt": end,
-    }
-    # The month number in the local zone, computed by the database (no datetime per row in Python).
-    month = ExtractMonth("meeting__starts_at", tzinfo=tz)
-
-    held: dict[tuple[int, str, int], int] = defaultdict(int)
-    rows = (
-        MeetingTypeLink.objects.filter(**finalised)
-        .annotate(month=month)
-        .values_list("meeting__organisation_id", "type", "month")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for organisation_id, meeting_type, month_number, n in rows:
-        held[(organisation_id, meeting_type, month_number)] += n
-
-    attendance: dict[tuple[int, int], tuple[int, int]] = {}
-    rows = (
-        Attendance.objects.filter(**finalised)
-        .annotate(month=month)
-        .values_list("meeting__organisation_id", "month")
-        .annotate(expected=Count("id"), present=Count("id", filter=Q(state=AttendanceState.PRESENT)))
-        .order_by()
-    )
-    for organisation_id, month_number, expected, present in rows:
-        key = (organisation_id, month_number)
-        before = attendance.get(key, (0, 0))
-        attendance[key] = (before[0] + expected, before[1] + present)
+    held: dict[tuple[int, str], list[int]] = {}
+    attendance: dict[int, tuple[list[int], list[int]]] = {}
+    rows = MonthSummary.objects.filter(
+        organisation_id__in=ids, month__gte=date(year, 1, 1), month__lte=date(year, 12, 1)
+    ).values_list("organisation_id", "month", "held", "expected", "present")
+    for organisation_id, month, held_by_type, expected, present in rows:
+        n = month.month
+        for meeting_type, count in held_by_type.items():
+            held.setdefault((organisation_id, meeting_type), [0] * 13)[n] += count
+        expected_by_month, present_by_month = attendance.setdefault(organisation_id, ([0] * 13, [0] * 13))
+        expected_by_month[n] += expected
+        present_by_month[n] += present
 
     branch_ids = [u.pk for u in units if u.level != Level.PARTY_GROUP]
     full_members = dict(
@@ -488,27 +480,52 @@ def _common_path(paths: list[str]) -> str:
     return common
 
 
+#: Up to this many units, the last activity is looked up under each unit's own path.
+FEW_UNITS = 100
+
+
 def _last_activity(units: Sequence[Organisation], as_of: date) -> dict[int, date]:
-    """The local date of each unit's latest held or finalised meeting up to `as_of`, its party groups' included."""
+    """The local date of each unit's latest held or finalised meeting up to `as_of`, its party groups' included.
+
+    Earlier months come from the monthly summary; `as_of`'s own month from the meetings up to the end of that day
+    (one month of rows), so a day in the past is answered exactly.
+    """
     if not units:
         return {}
     tz = timezone.get_default_timezone()
     until = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=tz)
-    rows = (
+    paths = [u.path for u in units]
+    if len(paths) <= FEW_UNITS:  # a page of units from all over the tree: each one's subtree, not their common one
+        under = Q(pk__in=[])
+        for path in paths:
+            under |= Q(path__startswith=path)
+    else:
+        under = Q(path__startswith=_common_path(paths))
+    # The organisations first (a small table), then their rows by the (organisation, month) index.
+    where = Q(organisation_id__in=Organisation.objects.filter(under).values("pk"))
+    month_start = datetime.combine(as_of.replace(day=1), time.min, tzinfo=tz)
+    # Months before as_of's from the summary; as_of's own month from its meetings, which stops exactly at as_of.
+    latest = dict(
+        MonthSummary.objects.filter(where, month__lt=as_of.replace(day=1), last_activity__isnull=False)
+        .values_list("organisation__path")
+        .annotate(last=Max("last_activity"))
+        .order_by()
+    )
+    recent = (
         Meeting.objects.filter(
-            organisation__path__startswith=_common_path([u.path for u in units]),
-            status__in=(MeetingStatus.HELD, MeetingStatus.FINALISED),
-            starts_at__lt=until,
+            where, status__in=summary.ACTIVE_STATUSES, starts_at__gte=month_start, starts_at__lt=until
         )
         .values_list("organisation__path")
         .annotate(last=Max("starts_at"))
         .order_by()
     )
+    for path, last in recent:
+        latest[path] = max(last, latest.get(path, last))
     # Each organisation with meetings passes its date up to the units on its path: rows × depth, not units × rows.
     unit_by_path = {unit.path: unit.pk for unit in units}
     step = Organisation.steplen
     result: dict[int, date] = {}
-    for path, last in rows:
+    for path, last in latest.items():
         day = timezone.localtime(last).date()
         for end in range(step, len(path) + 1, step):
             unit_id = unit_by_path.get(path[:end])
@@ -570,6 +587,48 @@ def compliance_for_branches(
     today = today or timezone.localdate()
     figures = _figures(units, period.year, min(today, period.end))
     return [_evaluate(unit, figures, period, today) for unit in units]
+
+
+@dataclass(frozen=True)
+class ComplianceOverview:
+    """Every unit's overall status under an organisation, in tree order, and the types worth a column (any unit
+    owes or held one): what the compliance page needs beyond the page of rows it shows."""
+
+    statuses: tuple[tuple[int, str], ...]
+    columns: tuple[str, ...]
+
+
+def compliance_overview(
+    organisation: Organisation, period: PeriodRange, today: date
+) -> tuple[ComplianceOverview, dict[int, BranchCompliance]]:
+    """The overview of an organisation's units for a period, and the units evaluated to build it (empty when the
+    overview came from the cache: the page then evaluates only the units it shows).
+
+    Cached under the figures' version (`summary.figures_version`), which every committed change to meetings,
+    members, committees, requirements or the tree moves, and under the day (statuses turn with the calendar).
+    """
+    key = f"meetings:compliance:{organisation.pk}:{organisation.path}:{period.code}:{today}:{summary.figures_version()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached, {}
+    results = compliance_for_branches(compliance_units(organisation), period, today=today)
+    columns = tuple(
+        t for t in rules.COMPLIANCE_TYPES if any(r.for_type(t).required or r.for_type(t).held for r in results)
+    )
+    overview = ComplianceOverview(tuple((r.organisation.pk, r.status) for r in results), columns)
+    cache.set(key, overview, settings.COMPLIANCE_CACHE_SECONDS)
+    return overview, {r.organisation.pk: r for r in results}
+
+
+def compliance_of_units(
+    unit_ids: Sequence[int], evaluated: dict[int, BranchCompliance], period: PeriodRange, today: date
+) -> list[BranchCompliance]:
+    """The compliance of these units in the order given: taken from `evaluated`, or computed for them alone."""
+    if all(pk in evaluated for pk in unit_ids):
+        return [evaluated[pk] for pk in unit_ids]
+    units = {u.pk: u for u in Organisation.objects.filter(pk__in=list(unit_ids))}
+    results = {r.organisation.pk: r for r in compliance_for_branches(units.values(), period, today=today)}
+    return [results[pk] for pk in unit_ids if pk in results]
 
 
 def compliance_year_calendar(

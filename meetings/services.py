@@ -15,7 +15,7 @@ from branches.errors import DomainError
 from branches.models import Level, Organisation
 from members.models import Member
 
-from . import rules, selectors, uploads
+from . import rules, selectors, summary, uploads
 from .models import (
     Amendment,
     Attendance,
@@ -59,6 +59,11 @@ def _changed(meeting: Meeting, event: str) -> None:
         hook(meeting, event)
 
 
+def _summary_changed(meeting: Meeting) -> None:
+    """Recount the month the meeting is in (and the one it was in, when its time moved) for the compliance engine."""
+    summary.refresh_meeting(meeting, before=getattr(meeting, "_before", None))
+
+
 @dataclass(frozen=True)
 class AttendanceEntry:
     """One line of the attendance screen."""
@@ -78,6 +83,7 @@ def _lock(meeting: Meeting, version: int | None) -> Meeting:
         raise DomainError(_("该会议记录已被删除。"))
     if version is not None and current.version != version:
         raise DomainError(str(STALE_MESSAGE))
+    meeting._before = (current.organisation_id, current.starts_at)
     for name in ("version", "status", "recorded_at", "is_backfilled", "is_deleted"):
         setattr(meeting, name, getattr(current, name))
     return meeting
@@ -241,6 +247,7 @@ def meeting_update(*, meeting: Meeting, version: int, data: dict, types: Sequenc
         _set_types(meeting, chosen)
     meeting.version += 1
     meeting.save()
+    _summary_changed(meeting)
     _changed(meeting, "updated")
     return meeting
 
@@ -377,6 +384,7 @@ def meeting_record(
         )
     meeting.status = MeetingStatus.HELD
     _bump(meeting, "minutes", "decisions", "ends_at", "recorded_at", "is_backfilled", "status")
+    _summary_changed(meeting)
     return meeting
 
 
@@ -421,6 +429,7 @@ def meeting_finalise(*, meeting: Meeting, by, without_quorum_reason: str = "", v
     meeting.finalised_at = timezone.now()
     meeting.finalised_by = by
     _bump(meeting, "without_quorum_reason", "status", "finalised_at", "finalised_by")
+    _summary_changed(meeting)
     return meeting
 
 
@@ -464,6 +473,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str = "", version: int | None = 
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancelled_reason = (reason or "").strip()[:200]
     _bump(meeting, "status", "cancelled_reason")
+    _summary_changed(meeting)
     _changed(meeting, "cancelled")
     return meeting
 
@@ -475,6 +485,7 @@ def meeting_delete(*, meeting: Meeting) -> None:
     meeting.is_deleted = True
     meeting.deleted_at = timezone.now()
     _bump(meeting, "is_deleted", "deleted_at")
+    _summary_changed(meeting)
     _changed(meeting, "deleted")
 
 
@@ -486,6 +497,7 @@ def meeting_restore(*, meeting: Meeting) -> None:
     meeting.deleted_at = None
     meeting.version += 1
     meeting.save(update_fields=["is_deleted", "deleted_at", "version", "updated_at"])
+    _summary_changed(meeting)
     _changed(meeting, "restored")
 
 

@@ -18,6 +18,14 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a compliance overview cached by one test is never another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request with the English cookie leaves English active in the
     thread (the language middleware activates it), which made later management commands answer in English."""
@@ -86,8 +94,23 @@ def world(db) -> World:
     MemberFactory(name="预备党员甲", organisation=branch_a, status=Status.PROBATIONARY, confirmed_on=None)
     make_committee(branch_a, [(secretary_a_member, Post.SECRETARY)])
     make_committee(branch_b, [(secretary_b_member, Post.SECRETARY)])
-    return World(root, p1, p2, branch_a, group_a1, branch_b, admin, reviewer, secretary_a, secretary_b,
-                 member_user, member_a, member_b, secretary_a_member, secretary_b_member)
+    return World(
+        root,
+        p1,
+        p2,
+        branch_a,
+        group_a1,
+        branch_b,
+        admin,
+        reviewer,
+        secretary_a,
+        secretary_b,
+        member_user,
+        member_a,
+        member_b,
+        secretary_a_member,
+        secretary_b_member,
+    )
 
 
 def chromium_path() -> str | None:

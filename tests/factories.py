@@ -30,8 +30,15 @@ def make_id_number(birth: date = date(1985, 6, 15), region: str | None = None, s
     return first17 + id_check_char(first17)
 
 
-def make_org(parent: Organisation | None = None, *, level: str = Level.BRANCH, domain: str = Domain.STATE_ENTERPRISE,
-             name: str | None = None, code: str | None = None, **extra) -> Organisation:
+def make_org(
+    parent: Organisation | None = None,
+    *,
+    level: str = Level.BRANCH,
+    domain: str = Domain.STATE_ENTERPRISE,
+    name: str | None = None,
+    code: str | None = None,
+    **extra,
+) -> Organisation:
     """Add an organisation under `parent` (or as a root)."""
     n = next(_codes)
     fields = {"name": name or f"测试组织{n}", "code": code or f"T{n:05d}", "level": level, "domain": domain, **extra}
@@ -70,8 +77,9 @@ class MemberFactory(factory.django.DjangoModelFactory):
     id_number_masked = factory.LazyAttribute(lambda o: id_number_mask(o.id_number))
 
 
-def make_committee(organisation: Organisation, holders: list[tuple[Member, str]],
-                   elected_on: date = date(2025, 1, 10)) -> CommitteeTerm:
+def make_committee(
+    organisation: Organisation, holders: list[tuple[Member, str]], elected_on: date = date(2025, 1, 10)
+) -> CommitteeTerm:
     """Elect a current committee term for `organisation` with the given (member, post) pairs."""
     CommitteeTerm.objects.filter(organisation=organisation, is_current=True).update(is_current=False)
     term = CommitteeTerm.objects.create(
@@ -91,8 +99,16 @@ def appoint_reviewer(user, organisation: Organisation) -> ReviewerAppointment:
 __all__ = ["MemberFactory", "Post", "UserFactory", "appoint_reviewer", "make_committee", "make_id_number", "make_org"]
 
 
-def make_meeting(organisation: Organisation, types: list[str] | tuple[str, ...] = ("theme_day",), *,
-                 starts_at=None, status: str = "finalised", attendees=(), present=(), **extra):
+def make_meeting(
+    organisation: Organisation,
+    types: list[str] | tuple[str, ...] = ("theme_day",),
+    *,
+    starts_at=None,
+    status: str = "finalised",
+    attendees=(),
+    present=(),
+    **extra,
+):
     """A meeting written straight to the database (no service checks): for compliance and list fixtures.
 
     `attendees` are expected; those also in `present` are marked present, the others absent once held.
@@ -101,16 +117,21 @@ def make_meeting(organisation: Organisation, types: list[str] | tuple[str, ...] 
 
     from django.utils import timezone
 
+    from meetings import summary
     from meetings.models import Attendance, Meeting, MeetingTypeLink
 
     starts_at = starts_at or timezone.now() - timedelta(days=1)
-    meeting = Meeting.objects.create(organisation=organisation, starts_at=starts_at, status=status,
-                                     topic=extra.pop("topic", "测试会议"), **extra)
+    meeting = Meeting.objects.create(
+        organisation=organisation, starts_at=starts_at, status=status, topic=extra.pop("topic", "测试会议"), **extra
+    )
     MeetingTypeLink.objects.bulk_create([MeetingTypeLink(meeting=meeting, type=t) for t in types])
     present_ids = {m.pk for m in present}
     state_absent = "absent" if status in ("held", "finalised") else "expected"
-    Attendance.objects.bulk_create([
-        Attendance(meeting=meeting, member=m, state="present" if m.pk in present_ids else state_absent)
-        for m in attendees
-    ])
+    Attendance.objects.bulk_create(
+        [
+            Attendance(meeting=meeting, member=m, state="present" if m.pk in present_ids else state_absent)
+            for m in attendees
+        ]
+    )
+    summary.refresh(organisation.pk, [summary.month_of(starts_at)])  # as the services would
     return meeting

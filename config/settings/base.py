@@ -129,6 +129,9 @@ PAGE_SIZE = 25
 # reads every matching row (about 140 ms for a root organisation's 300,000 meetings) while nobody pages that far.
 # 10,000 keeps a 基层党委's three years of meetings exact and costs a few milliseconds to count.
 LIST_COUNT_CAP = int(os.environ.get("PORTAL_LIST_COUNT_CAP", "10000"))
+# An organisation's compliance overview (every unit's status) is cached under the figures' version, which every
+# committed change bumps; the expiry only bounds how long a write that bypasses the models (a raw UPDATE) can hide.
+COMPLIANCE_CACHE_SECONDS = int(os.environ.get("PORTAL_COMPLIANCE_CACHE_SECONDS", "600"))
 MEETING_BACKFILL_DAYS = int(os.environ.get("PORTAL_MEETING_BACKFILL_DAYS", "7"))
 PHOTO_MAX_BYTES = int(os.environ.get("PORTAL_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("PORTAL_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))

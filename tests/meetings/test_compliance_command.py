@@ -53,7 +53,7 @@ def test_command_figures_are_exactly_those_the_page_shows(client, history, perio
             "status": result.status,
             "silent": result.silent,
             "attendance_rate": None if result.attendance_rate is None else round(result.attendance_rate, 4),
-            "types": {cell.meeting_type: (cell.required, cell.held, cell.status) for cell, _url in cells},
+            "types": {cell.meeting_type: (cell.required, cell.held, cell.status) for cell in cells},
         }
         for result, _label, cells in response.context["rows"]
     }

@@ -23,7 +23,7 @@ from branches.models import CommitteePost, Level, Organisation, Post
 from members.management.commands.seed_demo import ROOT_CODE, SECRETARY_BRANCH
 from members.models import MEMBER_STATUSES, Member, Status
 
-from ... import rules
+from ... import rules, summary
 from ...models import (
     Attendance,
     AttendanceState,
@@ -139,14 +139,16 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             count = self._build(root, timezone.localdate())
+            summary.rebuild()  # the meetings were written in bulk, past the services that keep the summary
         self.stdout.write(_("已创建演示会议记录：%(count)d 次会议。") % {"count": count})
 
     # --- Who is in each unit ------------------------------------------------------------------------------------
 
     def _units(self, root: Organisation) -> list[Unit]:
         organisations = list(
-            Organisation.objects.filter(path__startswith=root.path, level__in=(Level.BRANCH, Level.PARTY_GROUP))
-            .order_by("path")
+            Organisation.objects.filter(
+                path__startswith=root.path, level__in=(Level.BRANCH, Level.PARTY_GROUP)
+            ).order_by("path")
         )
         members = list(
             Member.objects.filter(organisation__path__startswith=root.path, status__in=MEMBER_STATUSES).order_by("pk")
@@ -368,8 +370,7 @@ class Command(BaseCommand):
         elif main == MeetingType.GENERAL_MEETING:
             topic = f"{when}支部党员大会：{rng.choice(GENERAL_TOPICS)}"
             minutes = (
-                "支部书记传达上级会议精神，通报支部本季度工作情况。"
-                "与会党员围绕本季度重点任务进行讨论，提出意见建议。"
+                "支部书记传达上级会议精神，通报支部本季度工作情况。与会党员围绕本季度重点任务进行讨论，提出意见建议。"
             )
             decisions = "一、通过本季度支部工作安排；二、做好党员发展和教育管理工作。"
         elif main == MeetingType.ORGANISATIONAL_LIFE_MEETING:

@@ -1,0 +1,215 @@
+"""The monthly meeting summary (`MonthSummary`) the compliance engine reads, and the version of its figures.
+
+A row holds one organisation's meetings in one local calendar month as the engine counts them: finalised meetings
+per type, the attendance of those meetings, and the start of the latest held or finalised meeting. Three ways keep
+the rows equal to what the meetings say:
+
+- `refresh` recomputes an organisation's months inside the transaction of the write that changed them (the meeting
+  services, the admin, fixtures); it locks the row first, so two writers of the same month take turns and the
+  second one counts the first one's meeting;
+- `rebuild` recomputes every row (nightly by `meetings.tasks.month_summary_rebuild_task`, and after bulk loads);
+- the engine never trusts a row beyond what it holds: a month's latest meeting after the day asked about is looked
+  up in the meetings themselves.
+
+`figures_version()` changes after every committed change that can move a compliance figure (meetings through the
+summary, members, committees, requirements, the tree); the compliance page's cache is keyed by it.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from .models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingTypeLink, MonthSummary
+
+logger = logging.getLogger(__name__)
+VERSION_KEY = "meetings:figures-version"
+#: Statuses of a meeting that count as activity (the silent-branch check).
+ACTIVE_STATUSES = (MeetingStatus.HELD, MeetingStatus.FINALISED)
+BATCH = 2000
+
+
+def month_of(moment: datetime) -> date:
+    """The first day of the local calendar month of a moment."""
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The aware start of a local month and of the next one."""
+    tz = timezone.get_default_timezone()
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return datetime.combine(month, time.min, tzinfo=tz), datetime.combine(following, time.min, tzinfo=tz)
+
+
+# --- Keeping rows up to date ---------------------------------------------------------------------------------------
+
+
+def refresh(organisation_id: int, months: Iterable[date]) -> None:
+    """Recompute one organisation's rows for these months from its meetings, in the caller's transaction."""
+    with transaction.atomic(savepoint=False):
+        for month in sorted(set(months)):
+            _refresh_month(organisation_id, month)
+    bump_version()
+
+
+def _refresh_month(organisation_id: int, month: date) -> None:
+    MonthSummary.objects.bulk_create(
+        [MonthSummary(organisation_id=organisation_id, month=month)], ignore_conflicts=True
+    )
+    # The lock comes before the counting: a concurrent writer of the same month waits here, then counts with a
+    # snapshot that includes the meeting the first writer committed.
+    row = MonthSummary.objects.select_for_update().get(organisation_id=organisation_id, month=month)
+    start, end = month_bounds(month)
+    meetings = Meeting.all_objects.filter(
+        organisation_id=organisation_id, is_deleted=False, starts_at__gte=start, starts_at__lt=end
+    )
+    finalised = meetings.filter(status=MeetingStatus.FINALISED)
+    held = dict(
+        MeetingTypeLink.objects.filter(meeting__in=finalised).values_list("type").annotate(n=Count("id")).order_by()
+    )
+    attendance = Attendance.objects.filter(meeting__in=finalised).aggregate(
+        expected=Count("id"), present=Count("id", filter=Q(state=AttendanceState.PRESENT))
+    )
+    last = meetings.filter(status__in=ACTIVE_STATUSES).aggregate(last=Max("starts_at"))["last"]
+    if not held and not attendance["expected"] and last is None:
+        row.delete()
+        return
+    row.held = held
+    row.expected = attendance["expected"]
+    row.present = attendance["present"]
+    row.last_activity = last
+    row.save()
+
+
+def refresh_meeting(meeting: Meeting, before: tuple[int, datetime] | None = None) -> None:
+    """Recompute the month a meeting is in, and the month (and organisation) it was in before the change."""
+    if before is not None and before[0] != meeting.organisation_id:
+        refresh(before[0], [month_of(before[1])])
+        before = None
+    months = {month_of(meeting.starts_at)}
+    if before is not None:
+        months.add(month_of(before[1]))
+    refresh(meeting.organisation_id, months)
+
+
+def rebuild(using_apps=None) -> int:
+    """Recompute every row from the meetings; returns the number of rows.
+
+    On PostgreSQL the table is locked against writers (readers go on) for the rebuild: a meeting saved meanwhile
+    waits to refresh its month until the rebuild commits, then counts with the rebuilt rows in place, so neither
+    can undo the other. `using_apps`: a migration's historical models (the migration that creates the table).
+    """
+    models = _Models(using_apps)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f'LOCK TABLE "{models.MonthSummary._meta.db_table}" IN EXCLUSIVE MODE')
+        rows = _aggregate_all(models)
+        models.MonthSummary._base_manager.all().delete()
+        batch = []
+        for (organisation_id, month), (held, expected, present, last) in rows.items():
+            batch.append(
+                models.MonthSummary(
+                    organisation_id=organisation_id,
+                    month=month,
+                    held=held,
+                    expected=expected,
+                    present=present,
+                    last_activity=last,
+                )
+            )
+            if len(batch) >= BATCH:
+                models.MonthSummary._base_manager.bulk_create(batch)
+                batch = []
+        models.MonthSummary._base_manager.bulk_create(batch)
+    if using_apps is None:
+        bump_version()
+    return len(rows)
+
+
+class _Models:
+    """The models `rebuild` reads and writes: the app's own, or a migration's historical ones."""
+
+    def __init__(self, using_apps=None):
+        for name in ("Attendance", "Meeting", "MeetingTypeLink", "MonthSummary"):
+            model = using_apps.get_model("meetings", name) if using_apps else globals()[name]
+            setattr(self, name, model)
+
+
+def _aggregate_all(models: _Models) -> dict[tuple[int, date], list]:
+    """Every organisation's months, computed by the database in three grouped queries."""
+    tz = timezone.get_default_timezone()
+    rows: dict[tuple[int, date], list] = defaultdict(lambda: [{}, 0, 0, None])
+    finalised = {"meeting__status": MeetingStatus.FINALISED, "meeting__is_deleted": False}
+    by_month = {
+        "year": ExtractYear("meeting__starts_at", tzinfo=tz),
+        "month": ExtractMonth("meeting__starts_at", tzinfo=tz),
+    }
+
+    links = (
+        models.MeetingTypeLink._base_manager.filter(**finalised)
+        .annotate(**by_month)
+        .values_list("meeting__organisation_id", "year", "month", "type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for organisation_id, year, month, meeting_type, n in links.iterator(chunk_size=BATCH):
+        rows[(organisation_id, date(year, month, 1))][0][meeting_type] = n
+
+    attendance = (
+        models.Attendance._base_manager.filter(**finalised)
+        .annotate(**by_month)
+        .values_list("meeting__organisation_id", "year", "month")
+        .annotate(expected=Count("id"), present=Count("id", filter=Q(state=AttendanceState.PRESENT)))
+        .order_by()
+    )
+    for organisation_id, year, month, expected, present in attendance.iterator(chunk_size=BATCH):
+        row = rows[(organisation_id, date(year, month, 1))]
+        row[1], row[2] = expected, present
+
+    last = (
+        models.Meeting._base_manager.filter(is_deleted=False, status__in=ACTIVE_STATUSES)
+        .annotate(year=ExtractYear("starts_at", tzinfo=tz), month=ExtractMonth("starts_at", tzinfo=tz))
+        .values_list("organisation_id", "year", "month")
+        .annotate(last=Max("starts_at"))
+        .order_by()
+    )
+    for organisation_id, year, month, moment in last.iterator(chunk_size=BATCH):
+        rows[(organisation_id, date(year, month, 1))][3] = moment
+    return rows
+
+
+# --- The figures' version ------------------------------------------------------------------------------------------
+
+
+def figures_version() -> int:
+    """A number that changes whenever a compliance figure may have changed (read from the cache, no query)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = int(timezone.now().timestamp() * 1000)
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def bump_version() -> None:
+    """Change the version now (the writer's own next read sees its change) and again once the transaction commits
+    (a reader that cached the figures before the commit, under the first new version, is not served again)."""
+    _bump_now()
+    transaction.on_commit(_bump_now)
+
+
+def _bump_now() -> None:
+    try:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # not set yet, or evicted: a fresh number differs from any the pages keyed by
+            cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), timeout=None)
+    except Exception:  # the write has committed; an unreachable cache must not turn it into an error page
+        logger.warning("could not bump the compliance figures' version", exc_info=True)
