@@ -36,6 +36,7 @@ class DataSet:
     branches: int
     members: int
     years: int
+    redis_db: int  # each set its own Redis database: cached pages of one set are never served for the other
     seed: int = 1
 
     @property
@@ -47,16 +48,43 @@ class DataSet:
         return f"{BASE_URL}/{self.database}"
 
 
-FULL = (DataSet("portal_bench_small", 20, 600, 1), DataSet("portal_bench", 2000, 60000, 3))
-QUICK = (DataSet("portal_bench_quick_small", 20, 600, 1), DataSet("portal_bench_quick", 200, 6000, 1))
+FULL = (DataSet("portal_bench_small", 20, 600, 1, 1), DataSet("portal_bench", 2000, 60000, 3, 2))
+QUICK = (DataSet("portal_bench_quick_small", 20, 600, 1, 3), DataSet("portal_bench_quick", 200, 6000, 1, 4))
 
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+#: The private Redis the measured processes share as their cache and session store, as in production (set by
+#: `start_redis`; every gunicorn worker then reads the same cached pages and sessions).
+REDIS_URL = ""
+
+
 def env_for(data: DataSet) -> dict:
-    return {**os.environ, "DATABASE_URL": data.url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env = {**os.environ, "DATABASE_URL": data.url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    if REDIS_URL:
+        env["REDIS_URL"] = f"{REDIS_URL}/{data.redis_db}"
+    return env
+
+
+def start_redis() -> subprocess.Popen:
+    """A private redis-server on a free port that keeps nothing on disk (never the machine's shared one)."""
+    global REDIS_URL
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(50):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                REDIS_URL = f"redis://127.0.0.1:{port}"
+                log(f"private redis-server on port {port}")
+                return server
+        time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("redis-server did not start (Debian: apt-get install redis-server)")
 
 
 # --- Data sets ----------------------------------------------------------------------------------------------------
@@ -344,10 +372,15 @@ def main() -> None:
     started = time.monotonic()
     for data in (small_set, large_set):
         ensure(data, args.rebuild)
-    log("query counts and compliance vs SQL (in-process)")
-    small = measure(small_set, 3)
-    large = measure(large_set, 3 if args.quick else 7)
-    http_results = run_http(large_set, large["context"], args.quick)
+    redis = start_redis()
+    try:
+        log("query counts and compliance vs SQL (in-process)")
+        small = measure(small_set, 3)
+        large = measure(large_set, 3 if args.quick else 7)
+        http_results = run_http(large_set, large["context"], args.quick)
+    finally:
+        redis.terminate()
+        redis.wait(timeout=30)
     rows, details = figures(small, large, http_results)
     size = large["size"]
     print(

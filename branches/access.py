@@ -10,16 +10,17 @@ objects outside the scope answer 404.
 """
 
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import or_
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .models import CommitteePost, Organisation, ReviewerAppointment
+from .models import CommitteePost, CommitteeTerm, Organisation, ReviewerAppointment
 
 READ = "read"
 MANAGE = "manage"
@@ -86,6 +87,32 @@ class Scope:
 
 
 ANONYMOUS = Scope()
+_POST, _REVIEW, _OWN = "post", "review", "own"
+
+
+@lru_cache(maxsize=1)
+def _scope_sql() -> str:
+    """One statement for the three sources of a scope, run on every request (bench figure 5): the user's posts in
+    current committee terms, their reviewer appointments in force, and their own record and branch (at most one:
+    a login belongs to one member record). Written out because building it through the ORM cost ten times the
+    query itself (2 ms a request); the table names come from the models."""
+    member_table = CommitteePost._meta.get_field("member").related_model._meta.db_table
+    post, term = CommitteePost._meta.db_table, CommitteeTerm._meta.db_table
+    review, organisation = ReviewerAppointment._meta.db_table, Organisation._meta.db_table
+    return f"""
+        SELECT '{_POST}', t.organisation_id, o.path, CAST(NULL AS BIGINT)
+          FROM {post} p JOIN {member_table} m ON m.id = p.member_id JOIN {term} t ON t.id = p.term_id
+               JOIN {organisation} o ON o.id = t.organisation_id
+         WHERE m.user_id = %(user)s AND NOT m.is_deleted AND t.is_current
+        UNION ALL
+        SELECT '{_REVIEW}', a.organisation_id, o.path, CAST(NULL AS BIGINT)
+          FROM {review} a JOIN {organisation} o ON o.id = a.organisation_id
+         WHERE a.user_id = %(user)s AND a.appointed_on <= %(today)s AND (a.ends_on IS NULL OR a.ends_on >= %(today)s)
+        UNION ALL
+        SELECT '{_OWN}', o.id, o.path, m.id
+          FROM {member_table} m JOIN {organisation} o ON o.id = m.organisation_id
+         WHERE m.user_id = %(user)s AND NOT m.is_deleted
+    """
 
 
 def scope_for(user) -> Scope:
@@ -96,25 +123,23 @@ def scope_for(user) -> Scope:
     if cached is not None:
         return cached
     today = timezone.localdate()
-    posts = CommitteePost.objects.filter(
-        member__user=user, member__is_deleted=False, term__is_current=True
-    ).values_list("term__organisation_id", "term__organisation__path")
-    reviewed = ReviewerAppointment.objects.filter(user=user, appointed_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    ).values_list("organisation__path", flat=True)
-    # The user's own record and branch, in one query without importing the members app.
-    own = (
-        Organisation.objects.filter(members__user=user, members__is_deleted=False)
-        .values_list("members__pk", "pk", "path")
-        .first()
-    )
-    member_id, branch_id, branch_path = own if own else (None, None, None)
-    managed = list(posts)
+    managed, reviewed_paths = [], set()
+    member_id, branch_id, branch_path = None, None, None
+    with connection.cursor() as cursor:
+        cursor.execute(_scope_sql(), {"user": user.pk, "today": today.isoformat()})
+        rows = cursor.fetchall()
+    for kind, organisation_id, path, own_member_id in rows:
+        if kind == _POST:
+            managed.append((organisation_id, path))
+        elif kind == _REVIEW:
+            reviewed_paths.add(path)
+        else:
+            member_id, branch_id, branch_path = own_member_id, organisation_id, path
     scope = Scope(
         user_id=user.pk,
         is_admin=bool(user.is_staff and user.is_active),
         managed_paths=tuple(sorted({path for _id, path in managed})),
-        reviewed_paths=tuple(sorted(set(reviewed))),
+        reviewed_paths=tuple(sorted(reviewed_paths)),
         member_id=member_id,
         member_branch_id=branch_id,
         member_branch_path=branch_path,

@@ -15,7 +15,7 @@ from branches.errors import DomainError
 from branches.models import Level, Organisation
 from members.models import Member
 
-from . import rules, selectors, summary, uploads
+from . import list_cache, rules, selectors, summary, uploads
 from .models import (
     Amendment,
     Attendance,
@@ -108,6 +108,15 @@ def _require_open(meeting: Meeting) -> None:
 def _bump(meeting: Meeting, *fields: str) -> None:
     meeting.version += 1
     meeting.save(update_fields=[*fields, "version", "updated_at"])
+    _list_changed(meeting)
+
+
+def _list_changed(meeting: Meeting) -> None:
+    """The meeting list's cached pages that show this meeting (where it is, and where it was) are rendered again."""
+    before = getattr(meeting, "_before", None)
+    if before is not None and before[0] != meeting.organisation_id:
+        list_cache.touch_organisations(before[0])
+    list_cache.touch(meeting.organisation.path)
 
 
 def _clean_types(types: Iterable[str], organisation: Organisation) -> list[str]:
@@ -217,6 +226,7 @@ def meeting_plan(
     # before the meeting's new version: the history page shows each row with the version it belongs to.
     meeting.skip_history_when_saving = True
     meeting.save()
+    _list_changed(meeting)
     del meeting.skip_history_when_saving
     for meeting_type in chosen:
         MeetingTypeLink.objects.create(meeting=meeting, type=meeting_type)
@@ -247,6 +257,7 @@ def meeting_update(*, meeting: Meeting, version: int, data: dict, types: Sequenc
         _set_types(meeting, chosen)
     meeting.version += 1
     meeting.save()
+    _list_changed(meeting)
     _summary_changed(meeting)
     _changed(meeting, "updated")
     return meeting
@@ -497,6 +508,7 @@ def meeting_restore(*, meeting: Meeting) -> None:
     meeting.deleted_at = None
     meeting.version += 1
     meeting.save(update_fields=["is_deleted", "deleted_at", "version", "updated_at"])
+    _list_changed(meeting)
     _summary_changed(meeting)
     _changed(meeting, "restored")
 

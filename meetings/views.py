@@ -5,19 +5,20 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView, View
+from django.views.generic import FormView, TemplateView, View
 
 from branches.access import MANAGE, READ, ScopedViewMixin
 from branches.errors import DomainError
 from branches.models import Level
 from branches.paging import CappedPaginator
 
-from . import history, rules, selectors, services
+from . import history, list_cache, rules, selectors, services
 from .compliance_views import period_label
 from .forms import (
     AmendForm,
@@ -133,60 +134,82 @@ STATUS_BADGES = {
 }
 
 
-class MeetingListView(MeetingViewMixin, ListView):
-    """Meetings in the user's scope: search, filters, sorting by date, paginated with the total."""
+class MeetingListView(MeetingViewMixin, TemplateView):
+    """Meetings in the user's scope: search, filters, sorting by date, paginated with the total.
+
+    The page of rows (with its total) and the filter form are rendered once per scope and query string and cached
+    until a meeting in the user's part of the tree changes (`list_cache`); the rest of the page, which depends on
+    the user's role, is built on every request.
+    """
 
     template_name = "meetings/meeting_list.html"
-    context_object_name = "meetings"
+    rows_template = "meetings/includes/meeting_rows.html"
+    filter_template = "meetings/includes/meeting_filter.html"
 
-    def get_queryset(self):
-        self.filterset = MeetingFilter(
-            self.request.GET, queryset=selectors.meetings_for_list(self.scope), scope=self.scope
+    def get_context_data(self, **kwargs):
+        key = list_cache.page_key(self.scope, urlencode(sorted(self.request.GET.lists()), doseq=True))
+        page = list_cache.get(key) if key else None
+        if page is None:
+            page = self._page()
+            if key:
+                list_cache.put(key, page)
+        return super().get_context_data(
+            **page,
+            # What depends on the user's role, not only on the part of the tree they read: never cached.
+            compliance_url=self._compliance_url(page["unit_only"], page["period"]),
+            can_create=self.scope.is_admin or self.scope.is_secretary,
+            query_without_period=_query_without(self.request, "page", "period"),
+            query_without_unit_only=_query_without(self.request, "page", "unit_only"),
+            list_url=f"?{_query_without_page(self.request)}",
+            **kwargs,
         )
-        return self.filterset.qs
 
-    def get_paginate_by(self, queryset):
-        return settings.PAGE_SIZE
-
-    def paginate_queryset(self, queryset, page_size):
+    def _page(self) -> dict:
+        """The filters, the page of rows and the total, rendered: what the cache keeps (plain values, markup and
+        the organisation a click-through is limited to)."""
+        filterset = MeetingFilter(self.request.GET, queryset=selectors.meetings_for_list(self.scope), scope=self.scope)
+        filterset.form.is_valid()
+        cleaned = filterset.form.cleaned_data  # the valid fields, also when another one is not
         # The total is exact up to LIST_COUNT_CAP: an exact COUNT(*) of a root organisation's meetings cost more
         # than the rest of the page (bench figures 3 and 4).
-        paginator = CappedPaginator(queryset, page_size)
+        paginator = CappedPaginator(filterset.qs, settings.PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
-        rows = list(page.object_list)
-        for meeting in rows:
+        meetings = list(page.object_list)
+        for meeting in meetings:
             # Set here so that the template's row needs no include or chain of conditions per meeting.
             meeting.status_badge = STATUS_BADGES.get(meeting.status, "text-bg-primary")
             meeting.has_attendance = meeting.status in (MeetingStatus.HELD, MeetingStatus.FINALISED)
-        page.object_list = rows
-        return paginator, page, rows, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        page.object_list = meetings
         current = self.request.GET.get("ordering", "")
         query = self.request.GET.copy()
         query.pop("page", None)
         query["ordering"] = "-starts_at" if current == "starts_at" else "starts_at"
-        unit_only = cleaned.get("organisation") if cleaned.get("unit_only") else None
-        context.update(
-            compliance_url=self._compliance_url(unit_only, cleaned.get("period")),
-            filter=self.filterset,
-            total=context["paginator"].count,
-            total_is_exact=context["paginator"].count_is_exact,
-            query=_query_without_page(self.request),
-            is_filtered=any(v not in (None, "", []) for v in cleaned.values()),
-            can_create=self.scope.is_admin or self.scope.is_secretary,
-            sort_url=f"?{query.urlencode()}",
-            sort_direction="asc" if current == "starts_at" else "desc",
-            query_without_period=_query_without(self.request, "page", "period"),
-            period_label=_period_label(cleaned.get("period")),
-            unit_only=unit_only,
-            query_without_unit_only=_query_without(self.request, "page", "unit_only"),
-            list_url=f"?{_query_without_page(self.request)}",
-            calendar_url=_calendar_url(cleaned),
+        rows_html = render_to_string(
+            self.rows_template,
+            {
+                "meetings": meetings,
+                "page_obj": page,
+                "query": _query_without_page(self.request),
+                "sort_url": f"?{query.urlencode()}",
+                "sort_direction": "asc" if current == "starts_at" else "desc",
+            },
+            request=self.request,
         )
-        return context
+        filter_html = render_to_string(self.filter_template, {"filter": filterset}, request=self.request)
+        return {
+            "total": paginator.count,
+            "total_is_exact": paginator.count_is_exact,
+            "has_rows": bool(meetings),
+            "meeting_ids": [m.pk for m in meetings],
+            # Rendered (and escaped) by the template engine: markup, kept as such in the cache.
+            "rows_html": mark_safe(rows_html),
+            "filter_html": mark_safe(filter_html),
+            "is_filtered": any(v not in (None, "", []) for v in cleaned.values()),
+            "period": cleaned.get("period") or "",
+            "period_label": _period_label(cleaned.get("period")),
+            "unit_only": cleaned.get("organisation") if cleaned.get("unit_only") else None,
+            "calendar_url": _calendar_url(cleaned),
+        }
 
     def _compliance_url(self, organisation, period: str | None) -> str:
         """Back to the compliance figures a click-through came from (only for those who may read them)."""

@@ -117,7 +117,7 @@ def make_meeting(
 
     from django.utils import timezone
 
-    from meetings import summary
+    from meetings import list_cache, summary
     from meetings.models import Attendance, Meeting, MeetingTypeLink
 
     starts_at = starts_at or timezone.now() - timedelta(days=1)
@@ -134,4 +134,15 @@ def make_meeting(
         ]
     )
     summary.refresh(organisation.pk, [summary.month_of(starts_at)])  # as the services would
+    list_cache.touch(organisation.path)
     return meeting
+
+
+def listed(response) -> list:
+    """The meetings a meeting list response shows, in order (its rows may come from the cache, so the page keeps
+    their ids, not the objects)."""
+    from meetings.models import Meeting
+
+    ids = response.context["meeting_ids"]
+    found = Meeting.all_objects.in_bulk(ids)
+    return [found[pk] for pk in ids]

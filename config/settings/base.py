@@ -132,6 +132,9 @@ LIST_COUNT_CAP = int(os.environ.get("PORTAL_LIST_COUNT_CAP", "10000"))
 # An organisation's compliance overview (every unit's status) is cached under the figures' version, which every
 # committed change bumps; the expiry only bounds how long a write that bypasses the models (a raw UPDATE) can hide.
 COMPLIANCE_CACHE_SECONDS = int(os.environ.get("PORTAL_COMPLIANCE_CACHE_SECONDS", "600"))
+# A page of the meeting list is cached until a meeting in the reader's part of the tree changes
+# (meetings.list_cache); the expiry only bounds how long a write that bypasses the services can hide.
+MEETING_LIST_CACHE_SECONDS = int(os.environ.get("PORTAL_MEETING_LIST_CACHE_SECONDS", "600"))
 MEETING_BACKFILL_DAYS = int(os.environ.get("PORTAL_MEETING_BACKFILL_DAYS", "7"))
 PHOTO_MAX_BYTES = int(os.environ.get("PORTAL_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("PORTAL_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
@@ -198,6 +201,9 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from the shared cache, written through to the database (a request saves the session query).
+    # Only with a cache every process shares: with per-process memory a logout in one worker would not reach another.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -14,6 +14,7 @@ from meetings import rules, selectors
 from meetings.models import MeetingType, RequirementOverride
 from meetings.rules import GREEN, NEUTRAL, RED
 from tests.factories import MemberFactory, UserFactory, make_committee, make_meeting, make_org
+from tests.factories import listed as listed_meetings
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +127,7 @@ def test_a_branch_figure_lists_exactly_the_meetings_it_counts(client, world):
     assert item.held == 3  # 7-15 (with a 党课), 8-15 and 9-15: not the group's 8-20, nor the unfinalised 9-20
     listed = client.get(url.replace("&amp;", "&"))
     assert listed.context["total"] == item.held
-    assert "小组主题党日" not in {m.topic for m in listed.context["meetings"]}
+    assert "小组主题党日" not in {m.topic for m in listed_meetings(listed)}
     html = listed.content.decode()
     assert "仅甲党支部本级会议（不含下级党小组）" in html and "统计期间：2025年第3季度" in html
     back = reverse("meetings:compliance", args=[world.branch_a.pk]) + f"?period={PAST_QUARTER}"

@@ -14,7 +14,7 @@ from meetings import services
 from meetings.models import Amendment, Attendance, AttendanceState, Guest, Meeting, MeetingStatus, MeetingType
 from meetings.selectors import members_of
 from members.models import Member
-from tests.factories import MemberFactory, make_committee, make_meeting
+from tests.factories import MemberFactory, listed, make_committee, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_list_shows_each_role_the_meetings_of_its_scope(client, world):
     }
     for role, topics in expected.items():
         response = _login(client, world, role).get(reverse("meetings:list"))
-        assert {m.topic for m in response.context["meetings"]} == topics, role
+        assert {m.topic for m in listed(response)} == topics, role
         assert response.context["total"] == len(topics)
 
 
@@ -109,7 +109,7 @@ def test_list_searches_and_filters(client, world):
     _login(client, world, "secretary_a")
 
     def topics(query: str) -> list[str]:
-        return [m.topic for m in client.get(reverse("meetings:list") + "?" + query).context["meetings"]]
+        return [m.topic for m in listed(client.get(reverse("meetings:list") + "?" + query))]
 
     assert topics("q=学习") == [second.topic, first.topic]
     assert topics("q=学习&ordering=starts_at") == [first.topic, second.topic]
@@ -146,7 +146,7 @@ def test_list_is_paginated_with_the_total(client, world, settings):
         _meeting(world.branch_a, topic=f"会议{i}", days=-i - 1)
     response = _login(client, world, "secretary_a").get(reverse("meetings:list") + "?page=99")
     assert response.context["total"] == 7
-    assert len(response.context["meetings"]) == 1
+    assert len(listed(response)) == 1
     assert "共 7 次" in response.content.decode()
 
 
@@ -170,7 +170,7 @@ def test_list_queries_do_not_grow_with_meetings(client, world, settings, role, d
         _meeting(world.group_a1, types=(T.GROUP_MEETING,), days=-i - 10)
     with django_assert_num_queries(small):
         response = client.get(url)
-    assert len(response.context["meetings"]) == 50
+    assert len(listed(response)) == 50
 
 
 def _grow_branch(world, total: int) -> None:
@@ -389,7 +389,7 @@ def test_a_record_entered_long_after_the_meeting_is_backfilled(client, world):
     meeting.refresh_from_db()
     assert meeting.is_backfilled
     page = _login(client, world, "reviewer").get(reverse("meetings:list") + "?backfilled=yes")
-    assert [m.pk for m in page.context["meetings"]] == [meeting.pk]
+    assert [m.pk for m in listed(page)] == [meeting.pk]
 
 
 def test_a_meeting_in_the_future_cannot_be_logged_as_held(client, world):
@@ -716,7 +716,7 @@ def test_soft_delete_and_restore(client, world):
     assert response.status_code == 302 and response["Location"] == reverse("meetings:list")
     assert "移入回收站" in _follow_messages(client, response)
     assert client.get(meeting.get_absolute_url()).status_code == 404
-    assert not client.get(reverse("meetings:list")).context["meetings"]
+    assert not listed(client.get(reverse("meetings:list")))
     trash = client.get(reverse("meetings:trash"))
     assert [m.pk for m in trash.context["meetings"]] == [meeting.pk] and trash.context["total"] == 1
     # B's secretary cannot restore A's meeting.
@@ -839,7 +839,7 @@ def test_list_filters_by_the_period_a_compliance_figure_counts(client, world):
     _login(client, world, "reviewer")
 
     def topics(query: str) -> list[str]:
-        return [m.topic for m in client.get(reverse("meetings:list") + "?" + query).context["meetings"]]
+        return [m.topic for m in listed(client.get(reverse("meetings:list") + "?" + query))]
 
     assert topics("period=2025-Q3") == ["三季度末"]
     assert topics("period=2025-10") == ["四季度初"]
