@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import list_cache, summary
+from . import page_cache, summary
 from .models import (
     Amendment,
     Attendance,
@@ -90,19 +90,19 @@ class MeetingAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         before = getattr(form.instance, "_before", None)
         summary.refresh_meeting(form.instance, before=before)
-        list_cache.touch_organisations(form.instance.organisation_id, before[0] if before else None)
+        page_cache.touch_organisations(form.instance.organisation_id, before[0] if before else None)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         summary.refresh(obj.organisation_id, [summary.month_of(obj.starts_at)])
-        list_cache.touch_organisations(obj.organisation_id)
+        page_cache.touch_organisations(obj.organisation_id)
 
     def delete_queryset(self, request, queryset):
         months = list(queryset.values_list("organisation_id", "starts_at"))
         super().delete_queryset(request, queryset)
         for organisation_id, starts_at in months:
             summary.refresh(organisation_id, [summary.month_of(starts_at)])
-        list_cache.touch_organisations(*{organisation_id for organisation_id, _starts_at in months})
+        page_cache.touch_organisations(*{organisation_id for organisation_id, _starts_at in months})
 
 
 @admin.register(MonthSummary)

@@ -28,7 +28,7 @@ from members import crypto
 from members import rules as member_rules
 from members.models import MEMBER_STATUSES, Education, Gender, Member, Status
 
-from . import list_cache, rules, summary
+from . import page_cache, rules, summary
 from .models import (
     Attendance,
     AttendanceState,
@@ -720,7 +720,7 @@ def build(spec: ScaleSpec, report: Callable[[Progress], None] = lambda p: None) 
         flush(rows)
     _reset_sequences()
     summary.rebuild()  # the rows were written in bulk, past the services that keep the summary
-    list_cache.reset()
+    page_cache.reset()
     report(progress)
     return progress
 

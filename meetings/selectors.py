@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -34,7 +33,7 @@ from branches.access import READ, Scope
 from branches.models import CommitteePost, Level, Organisation
 from members.models import MEMBER_STATUSES, Member, Status
 
-from . import rules, summary
+from . import page_cache, rules, summary
 from .models import (
     Amendment,
     Attendance,
@@ -604,11 +603,11 @@ def compliance_overview(
     """The overview of an organisation's units for a period, and the units evaluated to build it (empty when the
     overview came from the cache: the page then evaluates only the units it shows).
 
-    Cached under the figures' version (`summary.figures_version`), which every committed change to meetings,
-    members, committees, requirements or the tree moves, and under the day (statuses turn with the calendar).
+    Cached until something under the organisation changes (meetings, members, committees; `page_cache`) and per day
+    (statuses turn with the calendar).
     """
-    key = f"meetings:compliance:{organisation.pk}:{organisation.path}:{period.code}:{today}:{summary.figures_version()}"
-    cached = cache.get(key)
+    key = page_cache.key("compliance", [organisation.path], organisation.pk, period.code, today)
+    cached = page_cache.get(key)
     if cached is not None:
         return cached, {}
     results = compliance_for_branches(compliance_units(organisation), period, today=today)
@@ -616,7 +615,7 @@ def compliance_overview(
         t for t in rules.COMPLIANCE_TYPES if any(r.for_type(t).required or r.for_type(t).held for r in results)
     )
     overview = ComplianceOverview(tuple((r.organisation.pk, r.status) for r in results), columns)
-    cache.set(key, overview, settings.COMPLIANCE_CACHE_SECONDS)
+    page_cache.put(key, overview, settings.COMPLIANCE_CACHE_SECONDS)
     return overview, {r.organisation.pk: r for r in results}
 
 

@@ -15,7 +15,7 @@ from branches.errors import DomainError
 from branches.models import Level, Organisation
 from members.models import Member
 
-from . import list_cache, rules, selectors, summary, uploads
+from . import page_cache, rules, selectors, summary, uploads
 from .models import (
     Amendment,
     Attendance,
@@ -115,8 +115,8 @@ def _list_changed(meeting: Meeting) -> None:
     """The meeting list's cached pages that show this meeting (where it is, and where it was) are rendered again."""
     before = getattr(meeting, "_before", None)
     if before is not None and before[0] != meeting.organisation_id:
-        list_cache.touch_organisations(before[0])
-    list_cache.touch(meeting.organisation.path)
+        page_cache.touch_organisations(before[0])
+    page_cache.touch(meeting.organisation.path)
 
 
 def _clean_types(types: Iterable[str], organisation: Organisation) -> list[str]:

@@ -11,8 +11,8 @@ the rows equal to what the meetings say:
 - the engine never trusts a row beyond what it holds: a month's latest meeting after the day asked about is looked
   up in the meetings themselves.
 
-`figures_version()` changes after every committed change that can move a compliance figure (meetings through the
-summary, members, committees, requirements, the tree); the compliance page's cache is keyed by it.
+The pages cached from these figures are renewed by the writers themselves (`meetings.page_cache`); a rebuild renews
+them all.
 """
 
 import logging
@@ -20,12 +20,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from . import page_cache
 from .models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingTypeLink, MonthSummary
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,6 @@ def refresh(organisation_id: int, months: Iterable[date]) -> None:
     with transaction.atomic(savepoint=False):
         for month in sorted(set(months)):
             _refresh_month(organisation_id, month)
-    bump_version()
 
 
 def _refresh_month(organisation_id: int, month: date) -> None:
@@ -129,7 +128,7 @@ def rebuild(using_apps=None) -> int:
                 batch = []
         models.MonthSummary._base_manager.bulk_create(batch)
     if using_apps is None:
-        bump_version()
+        page_cache.reset()
     return len(rows)
 
 
@@ -183,33 +182,3 @@ def _aggregate_all(models: _Models) -> dict[tuple[int, date], list]:
     for organisation_id, year, month, moment in last.iterator(chunk_size=BATCH):
         rows[(organisation_id, date(year, month, 1))][3] = moment
     return rows
-
-
-# --- The figures' version ------------------------------------------------------------------------------------------
-
-
-def figures_version() -> int:
-    """A number that changes whenever a compliance figure may have changed (read from the cache, no query)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = int(timezone.now().timestamp() * 1000)
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return version
-
-
-def bump_version() -> None:
-    """Change the version now (the writer's own next read sees its change) and again once the transaction commits
-    (a reader that cached the figures before the commit, under the first new version, is not served again)."""
-    _bump_now()
-    transaction.on_commit(_bump_now)
-
-
-def _bump_now() -> None:
-    try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # not set yet, or evicted: a fresh number differs from any the pages keyed by
-            cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), timeout=None)
-    except Exception:  # the write has committed; an unreachable cache must not turn it into an error page
-        logger.warning("could not bump the compliance figures' version", exc_info=True)

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from branches.errors import DomainError
 from branches.models import Level
 from branches.paging import CappedPaginator
 
-from . import history, list_cache, rules, selectors, services
+from . import history, page_cache, rules, selectors, services
 from .compliance_views import period_label
 from .forms import (
     AmendForm,
@@ -138,7 +138,7 @@ class MeetingListView(MeetingViewMixin, TemplateView):
     """Meetings in the user's scope: search, filters, sorting by date, paginated with the total.
 
     The page of rows (with its total) and the filter form are rendered once per scope and query string and cached
-    until a meeting in the user's part of the tree changes (`list_cache`); the rest of the page, which depends on
+    until something in the user's part of the tree changes (`page_cache`); the rest of the page, which depends on
     the user's role, is built on every request.
     """
 
@@ -147,12 +147,20 @@ class MeetingListView(MeetingViewMixin, TemplateView):
     filter_template = "meetings/includes/meeting_filter.html"
 
     def get_context_data(self, **kwargs):
-        key = list_cache.page_key(self.scope, urlencode(sorted(self.request.GET.lists()), doseq=True))
-        page = list_cache.get(key) if key else None
+        scope = self.scope
+        readable = None if scope.is_admin else [*scope.paths(READ), *filter(None, [scope.member_branch_path])]
+        key = page_cache.key(
+            "list",
+            readable,  # what meetings_visible_to shows this scope, and the filter offers it
+            urlencode(sorted(self.request.GET.lists()), doseq=True),
+            translation.get_language(),
+            settings.PAGE_SIZE,
+            settings.LIST_COUNT_CAP,
+        )
+        page = page_cache.get(key)
         if page is None:
             page = self._page()
-            if key:
-                list_cache.put(key, page)
+            page_cache.put(key, page, settings.MEETING_LIST_CACHE_SECONDS)
         return super().get_context_data(
             **page,
             # What depends on the user's role, not only on the part of the tree they read: never cached.

@@ -117,7 +117,7 @@ def make_meeting(
 
     from django.utils import timezone
 
-    from meetings import list_cache, summary
+    from meetings import page_cache, summary
     from meetings.models import Attendance, Meeting, MeetingTypeLink
 
     starts_at = starts_at or timezone.now() - timedelta(days=1)
@@ -134,7 +134,7 @@ def make_meeting(
         ]
     )
     summary.refresh(organisation.pk, [summary.month_of(starts_at)])  # as the services would
-    list_cache.touch(organisation.path)
+    page_cache.touch(organisation.path)
     return meeting
 
 

@@ -133,7 +133,7 @@ LIST_COUNT_CAP = int(os.environ.get("PORTAL_LIST_COUNT_CAP", "10000"))
 # committed change bumps; the expiry only bounds how long a write that bypasses the models (a raw UPDATE) can hide.
 COMPLIANCE_CACHE_SECONDS = int(os.environ.get("PORTAL_COMPLIANCE_CACHE_SECONDS", "600"))
 # A page of the meeting list is cached until a meeting in the reader's part of the tree changes
-# (meetings.list_cache); the expiry only bounds how long a write that bypasses the services can hide.
+# (meetings.page_cache); the expiry only bounds how long a write that bypasses the services can hide.
 MEETING_LIST_CACHE_SECONDS = int(os.environ.get("PORTAL_MEETING_LIST_CACHE_SECONDS", "600"))
 MEETING_BACKFILL_DAYS = int(os.environ.get("PORTAL_MEETING_BACKFILL_DAYS", "7"))
 PHOTO_MAX_BYTES = int(os.environ.get("PORTAL_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from branches.models import Post
-from meetings import selectors, services, summary, tasks
+from meetings import page_cache, selectors, services, summary, tasks
 from meetings.models import AttendanceState, Meeting, MeetingStatus, MeetingType, MonthSummary
 from meetings.services import AttendanceEntry
 from members.models import Status
@@ -174,10 +174,17 @@ def test_compliance_page_query_count_is_the_same_cached_or_not(client, world):
     assert len(warm) == len(cold)
 
 
-def test_a_committee_term_bumps_the_version(world):
-    before = summary.figures_version()
+def test_a_committee_term_renews_the_pages_of_its_branch_and_above_only(world):
+    """A new committee in branch B renews B's and the root's compliance pages, not branch A's."""
+
+    def key(organisation):
+        return page_cache.key("compliance", [organisation.path])
+
+    before = {org.pk: key(org) for org in (world.branch_a, world.branch_b, world.root)}
     make_committee(world.branch_b, [(world.member_b, Post.DEPUTY_SECRETARY)])
-    assert summary.figures_version() != before
+    assert key(world.branch_b) != before[world.branch_b.pk]
+    assert key(world.root) != before[world.root.pk]
+    assert key(world.branch_a) == before[world.branch_a.pk]
 
 
 def test_a_late_record_counts_in_the_month_the_meeting_was_held(world):

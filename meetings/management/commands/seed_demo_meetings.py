@@ -23,7 +23,7 @@ from branches.models import CommitteePost, Level, Organisation, Post
 from members.management.commands.seed_demo import ROOT_CODE, SECRETARY_BRANCH
 from members.models import MEMBER_STATUSES, Member, Status
 
-from ... import list_cache, rules, summary
+from ... import page_cache, rules, summary
 from ...models import (
     Attendance,
     AttendanceState,
@@ -140,7 +140,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             count = self._build(root, timezone.localdate())
             summary.rebuild()  # the meetings were written in bulk, past the services that keep the summary
-            list_cache.reset()
+            page_cache.reset()
         self.stdout.write(_("已创建演示会议记录：%(count)d 次会议。") % {"count": count})
 
     # --- Who is in each unit ------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The meeting list's cached pages (meetings.list_cache): served again until a meeting in the reader's part of the
-tree changes, never shared between readers of different parts, and never deciding what a role may do."""
+"""Cached meetings pages (meetings.page_cache): served again until something in the part of the tree they show
+changes, never shared between readers of different parts, and never deciding what a role may do."""
 
 from datetime import timedelta
 
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Organisation
-from meetings import services
+from meetings import page_cache, services
 from meetings.models import AttendanceState, MeetingType
 from members.models import Member
 from tests.factories import listed, make_meeting
@@ -87,9 +87,8 @@ def test_attendance_moves_the_figures_of_a_cached_row(client, world):
     )
     client.force_login(world.secretary_a)
     before = _get(client)[0].content.decode()
-    entries = [
-        services.AttendanceEntry(a.member, AttendanceState.PRESENT) for a in meeting.attendances.select_related("member")
-    ]
+    attendees = meeting.attendances.select_related("member")
+    entries = [services.AttendanceEntry(a.member, AttendanceState.PRESENT) for a in attendees]
     services.attendance_record(meeting=meeting, entries=entries)
     services.meeting_record(meeting=meeting, version=meeting.version, minutes="会议内容")
     after = _get(client)[0].content.decode()
@@ -163,3 +162,35 @@ def test_the_list_works_when_the_cache_is_unreachable(client, world, monkeypatch
     monkeypatch.setattr(cache, "get", broken)
     client.force_login(world.secretary_a)
     assert _topics(_get(client)[0]) == {"甲支部主题党日"}
+
+
+def _keys(world) -> dict[str, str]:
+    """The compliance overview's key of each organisation (it moves when the page must be rendered again)."""
+    units = {"root": world.root, "p1": world.p1, "p2": world.p2, "a": world.branch_a, "b": world.branch_b}
+    return {name: page_cache.key("compliance", [org.path], org.pk) for name, org in units.items()}
+
+
+def _renewed(before: dict, after: dict) -> set[str]:
+    return {name for name in before if before[name] != after[name]}
+
+
+def test_a_meeting_renews_the_pages_of_its_branch_and_above_only(world):
+    before = _keys(world)
+    _plan(world.branch_a, "甲支部主题党日")
+    assert _renewed(before, _keys(world)) == {"root", "p1", "a"}
+
+
+def test_a_transfer_renews_the_pages_of_both_branches(world):
+    """A member moving from branch A to branch B changes both branches' 正式党员 counts."""
+    before = _keys(world)
+    member = Member.objects.get(pk=world.member_a.pk)
+    member.organisation = world.branch_b
+    member.save()
+    assert _renewed(before, _keys(world)) == {"root", "p1", "p2", "a", "b"}
+
+
+def test_a_requirement_renews_every_page(world):
+    """An override set on P2 applies to the whole subtree below it: every page is rendered again."""
+    before = _keys(world)
+    services.requirement_override_set(organisation=world.p2, meeting_type=T.PARTY_LECTURE, period="month", count=1)
+    assert _renewed(before, _keys(world)) == set(before)
