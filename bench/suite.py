@@ -190,7 +190,9 @@ class Session:
 def latency(session: Session, path: str, repeat: int, budget: float = 90.0) -> dict:
     """Sequential requests after a warm-up: median and p95 in milliseconds (fewer samples, at least 5, when a page
     is so slow that `repeat` of them would take longer than `budget` seconds)."""
-    for _ in range(3):
+    # gunicorn's sync workers close every connection, so each request may reach either worker: warm both (their
+    # first request of a page loads its templates and opens a database connection), not just one.
+    for _ in range(10):
         status, _ = session.get(path)
         if status != 200:
             raise SystemExit(f"{path} answered {status}")
