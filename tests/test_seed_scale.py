@@ -11,7 +11,7 @@ from django.db.models import F, Q
 
 from branches.models import CommitteeTerm, Domain, Level, Organisation
 from meetings import scale, selectors
-from meetings.models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingTypeLink
+from meetings.models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingTypeLink, MonthSummary
 from members.models import MEMBER_STATUSES, Member, Status
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +109,16 @@ def test_compliance_engine_reads_the_set(tiny):
     statuses = Counter(r.status for r in results)
     assert statuses["green"] > 0
     assert len(statuses) > 1
+
+
+def test_the_monthly_summary_counts_what_was_written(tiny):
+    """Every finalised meeting type and attendance row is in the summary the engine reads, and nothing more."""
+    rows = list(MonthSummary.objects.values_list("held", "expected", "present"))
+    finalised = {"meeting__status": MeetingStatus.FINALISED, "meeting__is_deleted": False}
+    assert sum(sum(held.values()) for held, _e, _p in rows) == MeetingTypeLink.objects.filter(**finalised).count()
+    assert sum(e for _h, e, _p in rows) == Attendance.objects.filter(**finalised).count()
+    present = Attendance.objects.filter(**finalised, state=AttendanceState.PRESENT).count()
+    assert sum(p for _h, _e, p in rows) == present
 
 
 def test_sequences_continue_after_the_generated_keys(tiny):
