@@ -108,11 +108,12 @@ def _require_open(meeting: Meeting) -> None:
 def _bump(meeting: Meeting, *fields: str) -> None:
     meeting.version += 1
     meeting.save(update_fields=[*fields, "version", "updated_at"])
-    _list_changed(meeting)
+    _pages_changed(meeting)
 
 
-def _list_changed(meeting: Meeting) -> None:
-    """The meeting list's cached pages that show this meeting (where it is, and where it was) are rendered again."""
+def _pages_changed(meeting: Meeting) -> None:
+    """The cached pages showing this meeting (the list, the compliance overview, where it is and where it was)
+    are rendered again."""
     before = getattr(meeting, "_before", None)
     if before is not None and before[0] != meeting.organisation_id:
         page_cache.touch_organisations(before[0])
@@ -226,7 +227,7 @@ def meeting_plan(
     # before the meeting's new version: the history page shows each row with the version it belongs to.
     meeting.skip_history_when_saving = True
     meeting.save()
-    _list_changed(meeting)
+    _pages_changed(meeting)
     del meeting.skip_history_when_saving
     for meeting_type in chosen:
         MeetingTypeLink.objects.create(meeting=meeting, type=meeting_type)
@@ -257,7 +258,7 @@ def meeting_update(*, meeting: Meeting, version: int, data: dict, types: Sequenc
         _set_types(meeting, chosen)
     meeting.version += 1
     meeting.save()
-    _list_changed(meeting)
+    _pages_changed(meeting)
     _summary_changed(meeting)
     _changed(meeting, "updated")
     return meeting
@@ -508,7 +509,7 @@ def meeting_restore(*, meeting: Meeting) -> None:
     meeting.deleted_at = None
     meeting.version += 1
     meeting.save(update_fields=["is_deleted", "deleted_at", "version", "updated_at"])
-    _list_changed(meeting)
+    _pages_changed(meeting)
     _summary_changed(meeting)
     _changed(meeting, "restored")
 

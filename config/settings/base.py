@@ -129,8 +129,8 @@ PAGE_SIZE = 25
 # reads every matching row (about 140 ms for a root organisation's 300,000 meetings) while nobody pages that far.
 # 10,000 keeps a 基层党委's three years of meetings exact and costs a few milliseconds to count.
 LIST_COUNT_CAP = int(os.environ.get("PORTAL_LIST_COUNT_CAP", "10000"))
-# An organisation's compliance overview (every unit's status) is cached under the figures' version, which every
-# committed change bumps; the expiry only bounds how long a write that bypasses the models (a raw UPDATE) can hide.
+# An organisation's compliance overview (every unit's status) is cached until something under it changes
+# (meetings.page_cache); the expiry only bounds how long a write that bypasses the portal (a raw UPDATE) can hide.
 COMPLIANCE_CACHE_SECONDS = int(os.environ.get("PORTAL_COMPLIANCE_CACHE_SECONDS", "600"))
 # A page of the meeting list is cached until a meeting in the reader's part of the tree changes
 # (meetings.page_cache); the expiry only bounds how long a write that bypasses the services can hide.

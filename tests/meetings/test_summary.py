@@ -1,5 +1,5 @@
 """The monthly summary the compliance engine reads (meetings.summary): kept by every write, equal to a rebuild,
-scheduled nightly, and the compliance page's cache that is keyed by the figures' version."""
+scheduled nightly, and the compliance page's cache that every change under the organisation renews."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -133,7 +133,7 @@ def test_admin_edits_recount_the_summary(client, world):
 
 def test_the_compliance_page_follows_every_change_although_cached(client, world):
     """The overview is cached, but a finalised meeting, a member who becomes 正式党员 and a committee all show at
-    once (each bumps the figures' version)."""
+    once (each renews the cached pages of its organisation and above)."""
     client.force_login(world.admin)
     url = reverse("meetings:compliance", args=[world.branch_b.pk]) + "?period=2025-07"
     first = client.get(url).context["rows"][0][0]
