@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "meetings",
     "evaluations",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [

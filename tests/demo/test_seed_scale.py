@@ -10,14 +10,15 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from branches.models import CommitteeTerm, Domain, Level, Organisation
-from meetings import scale, selectors
+from demo import scale_branch, scale_tree
+from meetings import selectors
 from meetings.models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingTypeLink, MonthSummary
 from members.models import MEMBER_STATUSES, Member, Status
 
 pytestmark = pytest.mark.django_db
 
 BRANCHES, MEMBERS, UNTIL = 12, 700, date(2026, 6, 30)
-SPEC = scale.ScaleSpec(branches=BRANCHES, members=MEMBERS, years=1, seed=7, until=UNTIL)
+SPEC = scale_tree.ScaleSpec(branches=BRANCHES, members=MEMBERS, years=1, seed=7, until=UNTIL)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def test_large_branches_have_party_groups_and_members_are_placed_in_them(tiny):
     for branch in Organisation.objects.filter(level=Level.BRANCH):
         size = Member.objects.filter(organisation=branch).count()
         groups = Organisation.objects.get_children(branch).filter(level=Level.PARTY_GROUP)
-        assert groups.exists() == (size > scale.LARGE_BRANCH)
+        assert groups.exists() == (size > scale_tree.LARGE_BRANCH)
     grouped = Member.objects.filter(party_group__isnull=False)
     assert grouped.exists()
     assert not grouped.exclude(party_group__path__startswith=F("organisation__path")).exists()
@@ -103,7 +104,7 @@ def test_meetings_have_types_and_attendance_of_their_own_people(tiny):
 
 def test_compliance_engine_reads_the_set(tiny):
     """The compliance of the root covers every branch and party group, with met and unmet requirements."""
-    root = Organisation.objects.get(code=scale.ROOT_CODE)
+    root = Organisation.objects.get(code=scale_tree.ROOT_CODE)
     results = selectors.compliance_for_branches(selectors.compliance_units(root), "2026-Q2", today=UNTIL)
     assert len(results) == Organisation.objects.filter(level__in=(Level.BRANCH, Level.PARTY_GROUP)).count()
     statuses = Counter(r.status for r in results)
@@ -142,14 +143,14 @@ def test_same_seed_gives_the_same_rows():
     Fernet draws a fresh IV, so the encrypted ID number is left out of the comparison)."""
 
     def branch_rows(spec):
-        tree = scale.plan_tree(spec, first_id=1)
+        tree = scale_tree.plan_tree(spec, first_id=1)
         branch = max((o for o in tree if o.level == Level.BRANCH), key=lambda o: o.size)
-        rows = scale.Rows()
-        scale.BranchBuilder(spec, branch, scale.Ids(1, 1, 1, 1, 1, 1), rows).build()
+        rows = scale_branch.Rows()
+        scale_branch.BranchBuilder(spec, branch, scale_branch.Ids(1, 1, 1, 1, 1, 1), rows).build()
         members = [row[:5] + row[6:] for row in rows.tables[Member]]
         others = {m._meta.label: r for m, r in rows.tables.items() if m is not Member}
         return [o.row() for o in tree], members, others
 
     first, second = branch_rows(SPEC), branch_rows(SPEC)
     assert first == second
-    assert branch_rows(scale.ScaleSpec(BRANCHES, MEMBERS, 1, seed=8, until=UNTIL))[0] != first[0]
+    assert branch_rows(scale_tree.ScaleSpec(BRANCHES, MEMBERS, 1, seed=8, until=UNTIL))[0] != first[0]

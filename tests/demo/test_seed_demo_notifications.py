@@ -1,21 +1,26 @@
-"""seed_demo_notifications: the demo's reminders planned through the services, so the member's bell shows one."""
+"""seed_demo's reminders: planned through the services, so the member's bell shows one."""
 
 from datetime import datetime, timedelta
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command, get_commands
 from django.utils import timezone
 
+from demo.reminders import TOPIC, next_demo_start, reminders_load
 from meetings.models import Meeting, MeetingStatus
 from notifications import selectors
-from notifications.management.commands.seed_demo_notifications import TOPIC, next_demo_start
 from notifications.models import Notice, NoticeKind, NoticeStatus
 
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _load() -> str:
+    """Load the demo's reminders now; what they report."""
+    lines: list[str] = []
+    reminders_load(now=timezone.now(), write=lines.append)
+    return "\n".join(lines)
 
 
 def _demo_logins(world) -> None:
@@ -44,7 +49,7 @@ def test_demo_meeting_starts_at_the_first_1430_more_than_a_day_ahead(now, start)
 def test_seed_plans_reminders_and_the_member_sees_one(world):
     """A 主题党日 is planned for the member's branch through the services; its first reminder is in the bell."""
     _demo_logins(world)
-    call_command("seed_demo_notifications", stdout=StringIO())
+    _load()
     meeting = Meeting.objects.get(topic=TOPIC)
     assert meeting.organisation == world.branch_a and meeting.status == MeetingStatus.PLANNED
     assert selectors.unread_count(world.member_user) == 1
@@ -54,33 +59,29 @@ def test_seed_plans_reminders_and_the_member_sees_one(world):
 
 
 def test_seed_reminds_of_meetings_written_without_the_hook(world):
-    """A planned meeting written directly (as seed_demo_meetings does) gets its reminders too."""
+    """A planned meeting written directly (as the demo's meeting history is) gets its reminders too."""
     _demo_logins(world)
     direct = Meeting.objects.create(
         organisation=world.branch_a, topic="支部委员会", starts_at=timezone.now() + timedelta(days=3),
         status=MeetingStatus.PLANNED,
     )
     direct.attendances.create(member=world.member_a)
-    call_command("seed_demo_notifications", stdout=StringIO())
+    _load()
     assert Notice.objects.filter(meeting=direct, status=NoticeStatus.PENDING).count() == 2
 
 
 def test_second_run_adds_nothing(world):
-    """Running the command (or seed_demo) again changes nothing."""
+    """Loading the reminders (or seed_demo) again changes nothing."""
     _demo_logins(world)
-    call_command("seed_demo_notifications", stdout=StringIO())
+    _load()
     before = list(Notice.objects.values_list("key", "status", "shown_at").order_by("key"))
-    out = StringIO()
-    call_command("seed_demo_notifications", stdout=out)
+    output = _load()
     assert list(Notice.objects.values_list("key", "status", "shown_at").order_by("key")) == before
     assert Meeting.objects.filter(topic=TOPIC).count() == 1
-    assert "演示提醒已存在，未作改动。" in out.getvalue()
+    assert "演示提醒已存在，未作改动。" in output
 
 
 def test_without_the_demo_it_does_nothing(world):
-    """No demo logins: a message, and no meeting or notice written; seed_demo finds the command in notifications."""
-    out = StringIO()
-    call_command("seed_demo_notifications", stdout=out)
-    assert "请先运行 seed_demo" in out.getvalue()
+    """No demo logins: a message, and no meeting or notice written."""
+    assert "请先运行 seed_demo" in _load()
     assert not Notice.objects.exists() and not Meeting.objects.filter(topic=TOPIC).exists()
-    assert get_commands()["seed_demo_notifications"] == "notifications"

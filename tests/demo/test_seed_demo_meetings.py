@@ -1,20 +1,20 @@
-"""`seed_demo` with the meetings app: two years of finalised meetings with gaps, built once."""
+"""`seed_demo`'s meeting history: two years of finalised meetings with gaps, built once."""
 
 from datetime import date
 from io import StringIO
 
 import pytest
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from branches.models import Level, Organisation
+from demo.meeting_history import last_complete_quarter, meetings_plan
+from demo.tree import ROOT_CODE, SECRETARY_BRANCH
 from meetings import selectors
-from meetings.management.commands.seed_demo_meetings import Command, last_complete_quarter
 from meetings.models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingTypeLink, RequirementOverride
 from meetings.rules import GREEN, RED
-from members.management.commands.seed_demo import ROOT_CODE, SECRETARY_BRANCH
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +38,11 @@ def _counts() -> dict:
     }
 
 
-def test_seed_demo_loads_meetings_through_the_meetings_command(demo):
-    """seed_demo (members) calls seed_demo_meetings (meetings), so the members app never imports meetings."""
-    commands = get_commands()
-    assert commands["seed_demo"] == "members"
-    assert commands["seed_demo_meetings"] == "meetings"
+def test_seed_demo_loads_meetings(demo):
+    """seed_demo alone loads the meeting history with the people, under the demo organisation only."""
+    root = Organisation.objects.get(code=ROOT_CODE)
     assert Meeting.objects.exists()
+    assert not Meeting.objects.exclude(organisation__path__startswith=root.path).exists()
 
 
 def test_second_run_changes_nothing(demo):
@@ -109,7 +108,7 @@ def test_history_is_deterministic_and_follows_today(demo):
         return [
             (p.meeting.organisation_id, p.meeting.starts_at, tuple(p.types), p.meeting.topic, p.meeting.place,
              tuple((a.member_id, a.state, a.leave_reason) for a in p.attendance))
-            for p in Command().plan(root, today)
+            for p in meetings_plan(root, today)
         ]
 
     day = date(2026, 11, 27)

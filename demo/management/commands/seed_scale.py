@@ -11,7 +11,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from meetings import scale
+from demo import scale
+from demo.scale_tree import ScaleSpec
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 "The database already holds organisations, members or meetings: seed_scale builds on an empty "
                 "data set. Use --reset to empty the portal tables first."
             )
-        spec = scale.ScaleSpec(
+        spec = ScaleSpec(
             branches=options["branches"],
             members=options["members"],
             years=options["years"],

@@ -6,15 +6,15 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.test import RequestFactory
 from django.utils import timezone
 
 from branches import rules as branch_rules
 from branches.access import MANAGE, scope_for
 from branches.models import CommitteePost, CommitteeTerm, Form, Level, Organisation, ReviewerAppointment
+from demo import meeting_history, people, reminders, tree
 from members import crypto, rules
-from members.management.commands import seed_demo
 from members.models import MEMBER_STATUSES, Member, Status
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,9 @@ LOGINS = ("admin", "committee", "secretary", "secretary2", "member")
 @pytest.fixture(autouse=True)
 def _without_meeting_history(monkeypatch):
     """These tests are about the organisation and its people: skip the meeting history, which adds seconds to
-    every run (tests/test_seed_demo_meetings.py loads it once and checks it)."""
-    monkeypatch.setattr(seed_demo, "get_commands", lambda: {"seed_demo": "members"})
+    every run (tests/demo/test_seed_demo_meetings.py loads it once and checks it), and the reminders with it."""
+    monkeypatch.setattr(meeting_history, "meetings_load", lambda **kwargs: None)
+    monkeypatch.setattr(reminders, "reminders_load", lambda **kwargs: None)
 
 
 def _seed() -> str:
@@ -54,7 +55,7 @@ def _counts() -> dict:
 def test_demo_is_a_provincial_power_company():
     """Company 党委 → 2 基层党委 → 党总支 and about 12 branches of several domains; larger branches have 党小组."""
     output = _seed()
-    root = Organisation.objects.get(code=seed_demo.ROOT_CODE)
+    root = Organisation.objects.get(code=tree.ROOT_CODE)
     assert root.name == "国网某省电力有限公司党委"
     assert root.level == Level.SUPERIOR_COMMITTEE
     levels = Counter(Organisation.objects.values_list("level", flat=True))
@@ -91,7 +92,7 @@ def test_five_demo_logins_authenticate_with_their_roles():
     request = RequestFactory().post("/accounts/login/")
     users = {name: authenticate(request, username=name, password="demo-pass-2026") for name in LOGINS}
     assert all(users.values()), users
-    root = Organisation.objects.get(code=seed_demo.ROOT_CODE)
+    root = Organisation.objects.get(code=tree.ROOT_CODE)
 
     assert users["admin"].is_staff and users["admin"].is_superuser
     committee = scope_for(users["committee"])
@@ -99,8 +100,8 @@ def test_five_demo_logins_authenticate_with_their_roles():
 
     secretary = scope_for(users["secretary"])
     secretary2 = scope_for(users["secretary2"])
-    branch = Organisation.objects.get(code=seed_demo.SECRETARY_BRANCH)
-    branch2 = Organisation.objects.get(code=seed_demo.SECRETARY2_BRANCH)
+    branch = Organisation.objects.get(code=tree.SECRETARY_BRANCH)
+    branch2 = Organisation.objects.get(code=tree.SECRETARY2_BRANCH)
     assert secretary.can(branch, MANAGE) and not secretary.can(branch2)
     assert secretary2.can(branch2, MANAGE) and not secretary2.can(branch)
     assert Organisation.objects.filter(level=Level.PARTY_GROUP, path__startswith=branch.path).exists()
@@ -185,28 +186,29 @@ def test_committees_and_structure_checks_have_something_to_show():
         assert all(p.code == "too_few" for p in problems), (branch.name, problems)
     assert states["overdue"] == 1
     assert states["due_soon"] >= 1
-    assert len(too_few) == 1 and too_few[0] not in (seed_demo.SECRETARY_BRANCH, seed_demo.SECRETARY2_BRANCH)
+    assert len(too_few) == 1 and too_few[0] not in (tree.SECRETARY_BRANCH, tree.SECRETARY2_BRANCH)
 
 
 def test_demo_people_do_not_depend_on_the_day():
     """The same people (ID numbers) are planned whatever day the demo is built, so re-runs never duplicate them."""
 
     def planned(today: date) -> list[str]:
-        planner = seed_demo.DemoPlanner(today)
-        nodes = [n for n in seed_demo._walk(seed_demo.TREE) if n.level == Level.BRANCH]
+        planner = people.DemoPlanner(today)
+        nodes = [n for n in tree.walk(tree.TREE) if n.level == Level.BRANCH]
         return [p.id_number for n in nodes for p in planner.branch(n).people]
 
     assert planned(date(2026, 12, 4)) == planned(date(2030, 2, 28))
 
 
-def test_meeting_history_is_loaded_only_when_that_command_exists(monkeypatch):
-    """seed_demo calls seed_demo_meetings when the meetings app provides it, and skips it otherwise."""
+def test_seed_demo_loads_people_then_meetings_then_reminders(monkeypatch):
+    """seed_demo (the demo app's command) loads the people, the meeting history and the reminders in that order by
+    calling each part directly, then lists the logins; no other app provides a seeding command."""
     called = []
-    real_call_command = seed_demo.call_command
-    monkeypatch.setattr(seed_demo, "call_command", lambda name, **kw: called.append(name))
-    monkeypatch.setattr(seed_demo, "get_commands", lambda: {"seed_demo": "members"})
-    real_call_command("seed_demo", stdout=StringIO())
-    assert called == []
-    monkeypatch.setattr(seed_demo, "get_commands", lambda: {"seed_demo": "members", "seed_demo_meetings": "meetings"})
-    real_call_command("seed_demo", stdout=StringIO())
-    assert called == ["seed_demo_meetings"]
+    monkeypatch.setattr(people, "people_load", lambda **kwargs: called.append("people"))
+    monkeypatch.setattr(meeting_history, "meetings_load", lambda **kwargs: called.append("meetings"))
+    monkeypatch.setattr(reminders, "reminders_load", lambda **kwargs: called.append("reminders"))
+    output = _seed()
+    assert called == ["people", "meetings", "reminders"]
+    assert output.rstrip().endswith("member      变电运维一班党支部党员")
+    seeding = {name: app for name, app in get_commands().items() if name.startswith("seed_")}
+    assert seeding == {"seed_demo": "demo", "seed_scale": "demo"}

@@ -1,0 +1,19 @@
+"""The whole demo in one place: the organisation and its people, two years of meetings, then the reminders.
+
+Each part is built once and left alone when it exists, so seeding again changes nothing.
+"""
+
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from . import meeting_history, people, reminders
+
+
+def demo_seed(*, write: Callable[[str], None]) -> None:
+    """Load every part of the demo that is missing, reporting each, then list the demo logins."""
+    today = timezone.localdate()
+    people.people_load(today=today, write=write)
+    meeting_history.meetings_load(today=today, write=write)
+    reminders.reminders_load(now=timezone.now(), write=write)
+    people.logins_print(write)
