@@ -94,11 +94,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed logins are throttled per account and per address (django-axes).
+# Failed logins are throttled per account and per address, each with its own limit (django-axes with the handler in
+# config/login_throttle.py). An account is locked for 15 minutes after AXES_FAILURE_LIMIT failures from anywhere; a
+# successful login clears that account's own failures only, never another account's. An address is locked after
+# AXES_ADDRESS_FAILURE_LIMIT failures on any accounts: much higher, as a whole office may share one address.
+AXES_HANDLER = "config.login_throttle.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# Behind reverse proxies the socket's peer is the proxy: with DJANGO_TRUSTED_PROXY_COUNT=n the client is the n-th
+# X-Forwarded-For address from the right (config/proxies.py, also used for the ID-number audit rows).
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
+# axes warns when its lock-out parameters leave out the address; the handler above counts it with its own limit.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
