@@ -48,6 +48,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that every middleware above adds its headers to the 413; it still runs before any process_view, and
+    # CsrfViewMiddleware's is the first thing that reads a body.
+    "config.request_size.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -151,7 +154,13 @@ PHOTO_MAX_BYTES = int(os.environ.get("PORTAL_PHOTO_MAX_BYTES", str(5 * 1024 * 10
 ATTACHMENT_MAX_BYTES = int(os.environ.get("PORTAL_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 # A .ttf/.ttc with Chinese glyphs for the minutes PDF; empty: the font vendored under static/vendor/, else a system one.
 MINUTES_FONT_PATH = os.environ.get("PORTAL_MINUTES_FONT_PATH", "")
+# A body above REQUEST_MAX_BYTES is refused with 413 from its Content-Length, before it is read
+# (config/request_size.py). 0: the largest upload the forms accept (ten meeting photos, or one attachment or import
+# workbook) plus 1 MiB for the rest of the form, 51 MiB with the caps above. Give the reverse proxy the same limit.
+REQUEST_MAX_BYTES = int(os.environ.get("PORTAL_REQUEST_MAX_BYTES", "0"))
+# A body that is not an upload (no files) may be at most this large, also refused before it is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An upload body above this is streamed to a temporary file instead of being held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # ID numbers: Fernet key for encryption at rest, separate key for the blind index used by exact search.
