@@ -20,6 +20,7 @@ from django.views import View
 from branches.access import MANAGE, READ, ScopedViewMixin
 from branches.errors import DomainError
 from branches.models import Level
+from config.proxies import client_address
 
 from . import crypto, selectors
 from .filters import MemberFilter
@@ -200,7 +201,7 @@ class ExportView(ScopedViewMixin, View):
             raise Http404
         members = roster_for_export(request, scope)
         want_full = request.GET.get("ids") == "full"
-        address = request.META.get("REMOTE_ADDR") or None
+        address = client_address(request)
         accesses: list[IdNumberAccess] = []
 
         def id_number_for(member: Member) -> str:

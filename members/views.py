@@ -12,6 +12,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from branches.access import MANAGE, ScopedViewMixin
 from branches.errors import DomainError
 from branches.models import Level
+from config.proxies import client_address
 
 from . import crypto, history, selectors, services
 from .filters import MemberFilter
@@ -295,7 +296,7 @@ class ShowIdNumberView(MemberViewMixin, View):
 
     def post(self, request, *args, **kwargs):
         IdNumberAccess.objects.create(
-            member=self.member, user=request.user, address=request.META.get("REMOTE_ADDR") or None, purpose="show"
+            member=self.member, user=request.user, address=client_address(request), purpose="show"
         )
         context = {"member": self.member, "id_number": crypto.decrypt(self.member.id_number_encrypted)}
         if request.headers.get("HX-Request") == "true":

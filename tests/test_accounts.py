@@ -97,24 +97,82 @@ def test_locked_account_stays_locked_from_another_address(user):
     assert SESSION_KEY not in other.session
 
 
-def test_five_failures_lock_the_address_for_every_account(user):
-    """Failures are also counted per address: guessing other usernames from one address locks that address."""
+def test_failures_from_many_addresses_add_up_for_the_account(user):
+    """Five failures on one account lock it even when each came from a different address."""
+    for n in range(4):
+        assert _fail(Client(REMOTE_ADDR=f"10.0.1.{n}"), "zhangsan", 1) == [200]
+    assert _fail(Client(REMOTE_ADDR="10.0.1.9"), "zhangsan", 1) == [429]
+    assert _login(Client(REMOTE_ADDR="10.0.1.10"), "zhangsan", PASSWORD).status_code == 429
+
+
+def test_signing_in_to_ones_own_account_does_not_reset_anothers_failures(user):
+    """A success clears only that account's failures: four wrong passwords for another account still count after it.
+
+    Otherwise an account holder could guess another account's password four times, sign in to their own account,
+    and start again, for ever.
+    """
     UserFactory(username="lisi")
     attacker = Client(REMOTE_ADDR="10.0.0.9")
+    assert _fail(attacker, "lisi", 4) == [200] * 4
+    assert _login(attacker, "zhangsan", PASSWORD).status_code == 302
+    attacker.post(reverse("logout"))
+    assert _fail(attacker, "lisi", 1) == [429]
+    assert _login(Client(REMOTE_ADDR="10.0.0.10"), "lisi", PASSWORD).status_code == 429
+
+
+def test_failures_on_other_accounts_do_not_lock_out_an_address_below_its_limit(user, settings):
+    """Up to AXES_ADDRESS_FAILURE_LIMIT - 1 failures (on any accounts) from one address leave it open to everyone."""
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
+    office = Client(REMOTE_ADDR="10.0.0.9")
+    for n in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        assert _fail(office, f"guess{n}", 1) == [200]
+    assert _login(office, "zhangsan", PASSWORD).status_code == 302
+
+
+def test_fifty_failures_lock_the_address_for_every_account(user, settings):
+    """At AXES_ADDRESS_FAILURE_LIMIT (50) failures on any accounts the address is locked; other addresses are not."""
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT == 50
+    attacker = Client(REMOTE_ADDR="10.0.0.9")
+    statuses = [_fail(attacker, f"guess{n}", 1)[0] for n in range(50)]
+    assert statuses == [200] * 49 + [429]
+    assert _login(attacker, "zhangsan", PASSWORD).status_code == 429
+    assert SESSION_KEY not in attacker.session
+    assert _login(Client(REMOTE_ADDR="10.0.0.10"), "zhangsan", PASSWORD).status_code == 302
+
+
+def test_a_success_does_not_clear_the_addresss_failures_on_other_accounts(user, settings):
+    """Signing in removes the account's own failures only; the address keeps counting the others."""
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 6
+    client = Client(REMOTE_ADDR="10.0.0.9")
     for n in range(5):
-        _login(attacker, f"guess{n}", "wrong-password")
-    assert _login(attacker, "lisi", PASSWORD).status_code == 429
-    elsewhere = Client(REMOTE_ADDR="10.0.0.10")
-    assert _login(elsewhere, "lisi", PASSWORD).status_code == 302
+        _fail(client, f"guess{n}", 1)
+    assert _login(client, "zhangsan", PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    assert _fail(client, "guess5", 1) == [429]
 
 
-def test_forwarded_for_header_does_not_dodge_the_address_lock():
+def test_forwarded_for_header_does_not_dodge_the_address_lock(settings):
     """Without a trusted proxy a client cannot pick its own address by sending X-Forwarded-For."""
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 5
     client = Client(REMOTE_ADDR="10.0.0.9")
     for n in range(5):
         _login(client, f"guess{n}", "wrong-password", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
     UserFactory(username="lisi")
     assert _login(client, "lisi", PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.99").status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(user, settings):
+    """With DJANGO_TRUSTED_PROXY_COUNT=1 the address lock falls on the client nginx saw, not on nginx itself."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 5
+    proxy = {"REMOTE_ADDR": "192.0.2.1"}
+    for n in range(5):
+        _login(Client(**proxy), f"guess{n}", "wrong-password", HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.7")
+    assert AccessAttempt.objects.filter(ip_address="198.51.100.7").count() == 5
+    locked = _login(Client(**proxy), "zhangsan", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert locked.status_code == 429
+    colleague = _login(Client(**proxy), "zhangsan", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert colleague.status_code == 302
 
 
 def test_successful_login_resets_the_failures(user):

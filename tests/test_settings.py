@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from django.test import RequestFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,27 +87,27 @@ def _production(monkeypatch, extra: dict):
     return importlib.reload(module)
 
 
-def test_login_throttle_uses_the_socket_address_by_default(monkeypatch):
-    """Without trusted proxies X-Forwarded-For is ignored: a client cannot choose the address that is throttled."""
-    module = _production(monkeypatch, {"DJANGO_TRUSTED_PROXY_COUNT": "0"})
-    request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.1")
-    assert module.AXES_CLIENT_IP_CALLABLE(request) == "203.0.113.7"
-
-
-@pytest.mark.parametrize(
-    ("count", "forwarded", "expected"),
-    [
-        (1, "198.51.100.23", "198.51.100.23"),
-        (1, "10.9.9.9, 198.51.100.23", "198.51.100.23"),  # the left one was made up by the client
-        (2, "10.9.9.9, 198.51.100.23, 192.0.2.10", "198.51.100.23"),  # load balancer, then nginx
-        (2, "198.51.100.23", "192.0.2.1"),  # fewer entries than proxies: fall back to the socket
-    ],
-)
-def test_login_throttle_behind_trusted_proxies(monkeypatch, count, forwarded, expected):
-    """With DJANGO_TRUSTED_PROXY_COUNT=n the client is the n-th X-Forwarded-For address from the right."""
-    module = _production(monkeypatch, {"DJANGO_TRUSTED_PROXY_COUNT": str(count)})
-    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=forwarded)
-    assert module.AXES_CLIENT_IP_CALLABLE(request) == expected
+@pytest.mark.parametrize("module", ["config.settings.production", "config.settings.local"])
+def test_throttle_and_proxy_settings_come_from_the_environment(module):
+    """Every settings module reads the login limits and the trusted proxy count, and the address rule follows it."""
+    code = (
+        "from django.conf import settings; from django.test import RequestFactory; "
+        "from config.proxies import client_address; "
+        "request = RequestFactory().get('/', REMOTE_ADDR='192.0.2.1', "
+        "HTTP_X_FORWARDED_FOR='10.9.9.9, 198.51.100.23, 192.0.2.10'); "
+        "print(settings.AXES_FAILURE_LIMIT, settings.AXES_ADDRESS_FAILURE_LIMIT, settings.TRUSTED_PROXY_COUNT, "
+        "client_address(request))"
+    )
+    env = {
+        **PRODUCTION_ENV,
+        "DJANGO_SETTINGS_MODULE": module,
+        "AXES_FAILURE_LIMIT": "7",
+        "AXES_ADDRESS_FAILURE_LIMIT": "80",
+        "DJANGO_TRUSTED_PROXY_COUNT": "2",
+    }
+    result = _run(env, "shell", "--verbosity", "0", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["7", "80", "2", "198.51.100.23"]
 
 
 def test_local_settings_work_in_a_fresh_clone_without_var(tmp_path):

@@ -49,6 +49,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that every middleware above adds its headers to the 413; it still runs before any process_view, and
+    # CsrfViewMiddleware's is the first thing that reads a body.
+    "config.request_size.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,11 +98,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed logins are throttled per account and per address (django-axes).
+# Failed logins are throttled per account and per address, each with its own limit (django-axes with the handler in
+# config/login_throttle.py). An account is locked for 15 minutes after AXES_FAILURE_LIMIT failures from anywhere; a
+# successful login clears that account's own failures only, never another account's. An address is locked after
+# AXES_ADDRESS_FAILURE_LIMIT failures on any accounts: much higher, as a whole office may share one address.
+AXES_HANDLER = "config.login_throttle.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# Behind reverse proxies the socket's peer is the proxy: with DJANGO_TRUSTED_PROXY_COUNT=n the client is the n-th
+# X-Forwarded-For address from the right (config/proxies.py, also used for the ID-number audit rows).
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
+# axes warns when its lock-out parameters leave out the address; the handler above counts it with its own limit.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
@@ -141,7 +155,13 @@ PHOTO_MAX_BYTES = int(os.environ.get("PORTAL_PHOTO_MAX_BYTES", str(5 * 1024 * 10
 ATTACHMENT_MAX_BYTES = int(os.environ.get("PORTAL_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 # A .ttf/.ttc with Chinese glyphs for the minutes PDF; empty: the font vendored under static/vendor/, else a system one.
 MINUTES_FONT_PATH = os.environ.get("PORTAL_MINUTES_FONT_PATH", "")
+# A body above REQUEST_MAX_BYTES is refused with 413 from its Content-Length, before it is read
+# (config/request_size.py). 0: the largest upload the forms accept (ten meeting photos, or one attachment or import
+# workbook) plus 1 MiB for the rest of the form, 51 MiB with the caps above. Give the reverse proxy the same limit.
+REQUEST_MAX_BYTES = int(os.environ.get("PORTAL_REQUEST_MAX_BYTES", "0"))
+# A body that is not an upload (no files) may be at most this large, also refused before it is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An upload body above this is streamed to a temporary file instead of being held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # ID numbers: Fernet key for encryption at rest, separate key for the blind index used by exact search.

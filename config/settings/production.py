@@ -42,24 +42,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Behind reverse proxies the socket's peer is the proxy. With DJANGO_TRUSTED_PROXY_COUNT=n the client is the n-th
-# address from the right of X-Forwarded-For (the ones our own proxies appended); anything further left was sent by
-# the client and is ignored. 0 (the default) uses REMOTE_ADDR, so a client cannot choose its address for the
-# login throttle.
-TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
-
-
-def client_address(request) -> str | None:
-    """The client's address as our trusted proxies saw it."""
-    if TRUSTED_PROXY_COUNT:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if len(forwarded) >= TRUSTED_PROXY_COUNT:
-            return forwarded[-TRUSTED_PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR")
-
-
-AXES_CLIENT_IP_CALLABLE = client_address
-
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
