@@ -495,7 +495,7 @@ class Command(BaseCommand):
                 data = {**person.data, "organisation": branch}
                 if person.group is not None:
                     data["party_group"] = groups[code, person.group]
-                if not rules.id_number_valid(person.id_number):
+                if not rules.id_number_valid(person.id_number, today):
                     raise CommandError(f"invalid demo ID number for {data['name']}")
                 problems = services.member_check(data=data, id_number=None)
                 if problems:
