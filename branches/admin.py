@@ -5,12 +5,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from . import rules
+from .dates import DateRangesAdminMixin
 from .models import CommitteePost, CommitteeTerm, Organisation, ReviewerAppointment
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin, TreeAdmin):
+class OrganisationAdmin(DateRangesAdminMixin, SimpleHistoryAdmin, TreeAdmin):
     """The tree (drag to move, drill into children) with each node's change history."""
+
+    date_ranges = rules.ORGANISATION_DATE_RANGES
 
     form = movenodeform_factory(Organisation)
     list_display = ("name", "code", "level", "domain", "form", "founded_on")
@@ -29,7 +33,8 @@ class CommitteePostInline(admin.TabularInline):
 
 
 @admin.register(CommitteeTerm)
-class CommitteeTermAdmin(SimpleHistoryAdmin):
+class CommitteeTermAdmin(DateRangesAdminMixin, SimpleHistoryAdmin):
+    date_ranges = rules.TERM_DATE_RANGES
     list_display = ("organisation", "elected_on", "term_ends_on", "is_current")
     list_filter = ("is_current",)
     search_fields = ("organisation__name", "organisation__code")
@@ -39,7 +44,8 @@ class CommitteeTermAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReviewerAppointment)
-class ReviewerAppointmentAdmin(admin.ModelAdmin):
+class ReviewerAppointmentAdmin(DateRangesAdminMixin, admin.ModelAdmin):
+    date_ranges = rules.APPOINTMENT_DATE_RANGES
     list_display = ("user", "organisation", "appointed_on", "ends_on")
     search_fields = ("user__username", "organisation__name", "organisation__code")
     autocomplete_fields = ("user", "organisation")

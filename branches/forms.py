@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import rules, selectors, services
+from .dates import limit_dates
 from .models import CommitteeTerm, Level, Organisation, Post
 
 
@@ -55,7 +56,7 @@ class OrganisationForm(forms.ModelForm):
             self.initial.setdefault("domain", parent.domain)
             if len(allowed) == 1:
                 self.initial.setdefault("level", allowed[0])
-        self.fields["founded_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        limit_dates(self, rules.ORGANISATION_DATE_RANGES)
         self.fields["code"].help_text = _("全平台唯一，例如上级党委编定的组织代码。")
         self.fields["domain"].help_text = _("党支部的任期按领域类型确定：农村、社区为5年，其他为3年。")
         self.helper = FormHelper()
@@ -122,7 +123,7 @@ class CommitteeTermForm(forms.Form):
             for pk, m in self.eligible.items()
         ]
         today = timezone.localdate()
-        self.fields["elected_on"].widget.attrs["max"] = today.isoformat()
+        limit_dates(self, {"elected_on": rules.ELECTED_ON_RANGE})
         self.fields["elected_on"].help_text = _("任期届满日期按领域类型自动计算（%(years)s年）。") % {
             "years": rules.term_years(organisation.domain)
         }
@@ -162,12 +163,6 @@ class CommitteeTermForm(forms.Form):
             else:
                 others.append(held.member_id)
         self.initial.setdefault("committee_members", others)
-
-    def clean_elected_on(self):
-        elected_on = self.cleaned_data["elected_on"]
-        if elected_on > timezone.localdate():
-            raise forms.ValidationError(_("选举日期不能晚于今天。"))
-        return elected_on
 
     def clean(self):
         cleaned = super().clean()

@@ -12,6 +12,67 @@ MAX_BRANCH_MEMBERS = 50
 COMMITTEE_THRESHOLD = 7
 COMMITTEE_MIN, COMMITTEE_USUAL_MAX, COMMITTEE_MAX = 3, 5, 7
 TERM_DUE_SOON_DAYS = 90
+#: The Party was founded in 1921: no organisation, election or appointment is dated before it.
+PARTY_FOUNDED = date(1921, 1, 1)
+
+
+# --- Date ranges ---------------------------------------------------------------------------------------------------
+
+
+def years_after(day: date, years: int) -> date:
+    """The same calendar day `years` later (earlier when negative); 29 February falls back to 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The dates a field accepts, both ends included: each end is a fixed date or a number of years from today
+    (`years_back` before it, `years_ahead` after it; 0 is today itself).
+
+    Every date the portal accepts has one, defined in the rules of the app that owns the field; forms, services,
+    imports and the admin check it through `branches.dates`.
+    """
+
+    earliest: date | None = None
+    years_back: int | None = None
+    latest: date | None = None
+    years_ahead: int | None = None
+
+    def __post_init__(self):
+        if (self.earliest is None) == (self.years_back is None) or (self.latest is None) == (self.years_ahead is None):
+            raise ValueError("a date range needs exactly one of each: earliest or years_back, latest or years_ahead")
+
+    def bounds(self, today: date) -> tuple[date, date]:
+        """The first and the last day accepted on `today`."""
+        earliest = self.earliest if self.earliest is not None else years_after(today, -self.years_back)
+        latest = self.latest if self.latest is not None else years_after(today, self.years_ahead)
+        return earliest, latest
+
+    def contains(self, day: date, today: date) -> bool:
+        earliest, latest = self.bounds(today)
+        return earliest <= day <= latest
+
+
+#: 成立日期 of an organisation: from the Party's founding to today.
+FOUNDED_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=0)
+#: 选举日期 of a committee term: an election is recorded once held, so from the Party's founding to today.
+ELECTED_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=0)
+#: 任期届满日期: at most the longest term (5 years) and a year's extension after an election held today at the latest.
+TERM_ENDS_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=6)
+#: 任命日期 of a reviewer: appointments may be entered up to a year ahead.
+APPOINTED_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=1)
+#: 截止日期 of a reviewer appointment: up to ten years ahead.
+APPOINTMENT_ENDS_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=10)
+
+ORGANISATION_DATE_RANGES = {"founded_on": FOUNDED_ON_RANGE}
+TERM_DATE_RANGES = {"elected_on": ELECTED_ON_RANGE, "term_ends_on": TERM_ENDS_ON_RANGE}
+APPOINTMENT_DATE_RANGES = {"appointed_on": APPOINTED_ON_RANGE, "ends_on": APPOINTMENT_ENDS_ON_RANGE}
+
+
+# --- Terms ---------------------------------------------------------------------------------------------------------
 
 
 def term_years(domain: str) -> int:
@@ -21,11 +82,7 @@ def term_years(domain: str) -> int:
 
 def term_ends_on(domain: str, elected_on: date) -> date:
     """The day a committee's term ends: the election day plus the term for the branch's domain."""
-    years = term_years(domain)
-    try:
-        return elected_on.replace(year=elected_on.year + years)
-    except ValueError:  # 29 February
-        return elected_on.replace(year=elected_on.year + years, day=28)
+    return years_after(elected_on, term_years(domain))
 
 
 def term_state(ends_on: date | None, today: date) -> str:

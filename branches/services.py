@@ -6,10 +6,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import rules, selectors
+from .dates import date_range_problem, date_range_problems
 from .errors import DomainError
 from .models import CommitteePost, CommitteeTerm, Level, Organisation, Post
 
@@ -56,9 +56,7 @@ def organisation_check(
             taken = taken.exclude(pk=organisation.pk)
         if taken.exists():
             problems["code"] = _("组织代码“%(code)s”已被其他党组织使用。") % {"code": code}
-    founded_on: date | None = data.get("founded_on")
-    if founded_on and founded_on > timezone.localdate():
-        problems["founded_on"] = _("成立日期不能晚于今天。")
+    problems.update(date_range_problems(data, rules.ORGANISATION_DATE_RANGES))
     level = data.get("level")
     if level:
         parent_level = parent.level if parent is not None else None
@@ -142,8 +140,9 @@ def committee_check(
     posts = list(posts)
     if organisation.level != Level.BRANCH:
         return {"__all__": _("只有党支部可以选举支部委员会。")}
-    if elected_on > timezone.localdate():
-        problems["elected_on"] = _("选举日期不能晚于今天。")
+    out_of_range = date_range_problem(elected_on, rules.ELECTED_ON_RANGE)
+    if out_of_range:
+        problems["elected_on"] = out_of_range
     else:
         current = CommitteeTerm.objects.filter(organisation=organisation, is_current=True).first()
         if current is not None and elected_on <= current.elected_on:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -280,7 +281,7 @@ def _build(plans: dict[str, BranchPlan], write: Callable[[str], None]) -> None:
             data = {**person.data, "organisation": branch}
             if person.group is not None:
                 data["party_group"] = groups[code, person.group]
-            if not rules.id_number_valid(person.id_number):
+            if not rules.id_number_valid(person.id_number, timezone.localdate()):
                 raise CommandError(f"invalid demo ID number for {data['name']}")
             problems = services.member_check(data=data, id_number=None)
             if problems:

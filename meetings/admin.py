@@ -3,7 +3,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import page_cache, summary
+from branches.dates import DateRangesAdminMixin
+
+from . import page_cache, rules, summary
 from .models import (
     Amendment,
     Attendance,
@@ -55,7 +57,8 @@ class AmendmentInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(DateRangesAdminMixin, SimpleHistoryAdmin):
+    date_ranges = rules.MEETING_DATE_RANGES
     list_display = ("topic", "organisation", "starts_at", "status", "is_backfilled", "is_deleted")
     list_filter = ("status", "is_backfilled", "is_deleted", "type_links__type")
     search_fields = ("topic", "organisation__name")
@@ -106,7 +109,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MonthSummary)
-class MonthSummaryAdmin(admin.ModelAdmin):
+class MonthSummaryAdmin(DateRangesAdminMixin, admin.ModelAdmin):
     """Read-only: the rows follow the meetings (rebuilt nightly); an admin can look, not edit."""
 
     list_display = ("organisation", "month", "held", "expected", "present", "last_activity")

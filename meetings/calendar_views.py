@@ -23,6 +23,7 @@ from icalendar import Calendar, Event
 
 from branches.access import ScopedViewMixin
 from branches.models import Level, Organisation
+from branches.unreadable_dates import is_unreadable
 from members.models import Member
 
 from . import selectors
@@ -163,8 +164,11 @@ def meetings_ics(meetings, *, link) -> bytes:
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     now = timezone.now()
     for meeting in meetings:
+        if is_unreadable(meeting.starts_at):  # stored before the date rules, or by hand: no time to put it at
+            continue
         starts = meeting.starts_at.astimezone(tz)
-        ends = (meeting.ends_at or meeting.starts_at + timedelta(hours=1)).astimezone(tz)
+        end = meeting.ends_at if meeting.ends_at and not is_unreadable(meeting.ends_at) else None
+        ends = (end or meeting.starts_at + timedelta(hours=1)).astimezone(tz)
         event = Event()
         event.add("uid", f"meeting-{meeting.pk}@party-portal")
         event.add("dtstamp", now)

@@ -1,6 +1,7 @@
 """Forms of the compliance pages: the period and status filter, and one meeting type's requirement."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -26,11 +27,18 @@ class ComplianceFilterForm(forms.Form):
         if not text:
             return None
         try:
-            return rules.parse_period(text)
+            period = rules.parse_period(text)
         except ValueError:
             raise forms.ValidationError(
                 _("期间格式不正确，请选择月份（如 2026-11）、季度（如 2026-Q3）或年度（如 2026）。")
             ) from None
+        today = timezone.localdate()
+        if not rules.period_allowed(period, today):
+            earliest, latest = rules.PERIOD_RANGE.bounds(today)
+            raise forms.ValidationError(
+                _("期间应在%(first)d年至%(last)d年之间。") % {"first": earliest.year, "last": latest.year}
+            )
+        return period
 
 
 class RequirementForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.access import READ, Scope
+from branches.dates import limit_dates
 from branches.models import Level, Organisation
 
 from . import rules, selectors, services
@@ -96,6 +97,7 @@ class MeetingForm(forms.Form):
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].label_from_instance = lambda o: o.name
         self.fields["topic"].widget.attrs["placeholder"] = _("如：学习贯彻党的二十届四中全会精神")
+        limit_dates(self, rules.MEETING_DATE_RANGES)
         if meeting is None:
             del self.fields["minutes"], self.fields["decisions"], self.fields["version"]
         else:

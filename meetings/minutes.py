@@ -14,12 +14,12 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import FileResponse, Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from fpdf import FPDF
 
 from branches.access import ScopedViewMixin
+from branches.unreadable_dates import date_text, is_unreadable, time_text
 
 from . import selectors
 from .models import AttendanceState, Meeting, MeetingStatus
@@ -52,15 +52,19 @@ def font_path(configured: str = "") -> Path:
 
 
 def _day(value) -> str:
-    return date_format(timezone.localtime(value), "DATE_FORMAT")
+    """A moment's local day; 日期无效 for a stored date that cannot be read."""
+    return date_text(timezone.localtime(value), "DATE_FORMAT")
 
 
 def _when(meeting: Meeting) -> str:
     start = timezone.localtime(meeting.starts_at)
-    text = f"{_day(start)} {start:%H:%M}"
+    text = f"{_day(start)} {time_text(start, 'H:i')}".strip()
     if meeting.ends_at:
         end = timezone.localtime(meeting.ends_at)
-        text += f"—{end:%H:%M}" if end.date() == start.date() else f" — {_day(end)} {end:%H:%M}"
+        if end.date() == start.date() and not is_unreadable(end):
+            text += f"—{time_text(end, 'H:i')}"
+        else:
+            text += f" — {_day(end)} {time_text(end, 'H:i')}".rstrip()
     return text
 
 
@@ -233,7 +237,7 @@ def minutes_pdf(meeting: Meeting) -> bytes:
 
 def minutes_filename(meeting: Meeting) -> str:
     start = timezone.localtime(meeting.starts_at)
-    return _("%(date)s %(org)s会议记录.pdf") % {"date": f"{start:%Y-%m-%d}", "org": meeting.organisation.name}
+    return _("%(date)s %(org)s会议记录.pdf") % {"date": date_text(start, "Y-m-d"), "org": meeting.organisation.name}
 
 
 class MinutesPdfView(ScopedViewMixin, View):

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from branches.rules import PARTY_FOUNDED, DateRange
+
 from .models import MeetingType, Period
 
 GREEN, YELLOW, RED, NEUTRAL = "green", "yellow", "red", "neutral"
@@ -19,6 +21,12 @@ SILENT_AFTER_DAYS = 30
 YELLOW_MIN_DAYS = 7
 COMMITTEE_THRESHOLD = 7  # 正式党员 from which a branch elects a 支部委员会
 COMMITTEE_MIN = 3  # a 支部委员会 has 3 to 5 members (at most 7)
+
+#: 开始时间 and 结束时间 of a meeting: from ten years back (a record entered late) to two years ahead (a plan).
+MEETING_TIME_RANGE = DateRange(years_back=10, years_ahead=2)
+MEETING_DATE_RANGES = {"starts_at": MEETING_TIME_RANGE, "ends_at": MEETING_TIME_RANGE}
+#: A compliance period asked about: from the Party's founding to as far ahead as a meeting can be planned.
+PERIOD_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=2)
 
 #: Types the compliance engine checks; "other" is never required.
 COMPLIANCE_TYPES: tuple[str, ...] = tuple(t for t in MeetingType.values if t != MeetingType.OTHER)
@@ -197,6 +205,11 @@ def parse_period(text: str) -> PeriodRange:
     if match["quarter"]:
         return period_range(Period.QUARTER, year, int(match["quarter"]))
     return period_range(Period.YEAR, year)
+
+
+def period_allowed(period: PeriodRange, today: date) -> bool:
+    """A period asked about starts within `PERIOD_RANGE`: not before 1921, at most two years ahead."""
+    return PERIOD_RANGE.contains(period.start, today)
 
 
 def period_containing(kind: str, day: date) -> PeriodRange:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.access import READ, Scope
 from branches.models import CommitteePost, Level, Organisation
+from branches.unreadable_dates import readable_q
 from members.models import MEMBER_STATUSES, Member, Status
 
 from . import page_cache, rules, summary
@@ -750,7 +751,7 @@ def unit_year(unit: Organisation, year: int, today: date | None = None) -> UnitY
     until = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=tz)
     latest = Meeting.objects.filter(
         organisation__path__startswith=unit.path, status__in=(MeetingStatus.HELD, MeetingStatus.FINALISED)
-    ).filter(starts_at__lt=until)
+    ).filter(readable_q("starts_at"), starts_at__lt=until)
     rows = (
         Organisation.objects.filter(pk=unit.pk)
         .annotate(year_meetings=FilteredRelation("meetings", condition=in_year))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from branches.dates import date_range_problems
 from branches.errors import DomainError
 from branches.models import Level, Organisation
 from members.models import Member
@@ -152,6 +153,14 @@ def _check_times(starts_at: datetime, ends_at: datetime | None, status: str) -> 
         raise DomainError(_("会议尚未召开，不能记录为已召开。"), field="starts_at")
 
 
+def _check_dates(times: dict[str, datetime | None]) -> None:
+    """The start and end given lie in `rules.MEETING_TIME_RANGE` (ten years back to two years ahead)."""
+    problems = date_range_problems(times, rules.MEETING_DATE_RANGES)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise DomainError(message, field=field)
+
+
 def _check_attendees(organisation: Organisation, members: Iterable[Member]) -> list[Member]:
     branch = selectors.branch_of(organisation)
     people = list({m.pk: m for m in members}.values())
@@ -200,6 +209,7 @@ def meeting_plan(
     chosen = _clean_types(types, organisation)
     data = {"host": host, "recorder": recorder, "lecturer": lecturer}
     _check_people(organisation, data)
+    _check_dates({"starts_at": starts_at, "ends_at": ends_at})
     _check_times(starts_at, ends_at, MeetingStatus.PLANNED)
     if not (topic or "").strip():
         raise DomainError(_("请填写会议主题。"), field="topic")
@@ -246,6 +256,7 @@ def meeting_update(*, meeting: Meeting, version: int, data: dict, types: Sequenc
     values = {key: value for key, value in data.items() if key in EDITABLE_FIELDS}
     merged = {key: values.get(key, getattr(meeting, key)) for key in EDITABLE_FIELDS}
     _check_people(meeting.organisation, merged)
+    _check_dates({"starts_at": merged["starts_at"], "ends_at": merged["ends_at"]})
     _check_times(merged["starts_at"], merged["ends_at"], meeting.status)
     if "topic" in values and not (values["topic"] or "").strip():
         raise DomainError(_("请填写会议主题。"), field="topic")
@@ -382,6 +393,7 @@ def meeting_record(
     _lock(meeting, version)
     _require_open(meeting)
     new_end = ends_at if ends_at is not None else meeting.ends_at
+    _check_dates({"ends_at": ends_at})
     _check_times(meeting.starts_at, new_end, MeetingStatus.HELD)
     if not (minutes or "").strip():
         raise DomainError(_("请填写会议内容。"), field="minutes")

@@ -25,6 +25,8 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from branches.unreadable_dates import readable, readable_q
+
 from . import page_cache
 from .models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingTypeLink, MonthSummary
 
@@ -51,9 +53,12 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 
 
 def refresh(organisation_id: int, months: Iterable[date]) -> None:
-    """Recompute one organisation's rows for these months from its meetings, in the caller's transaction."""
+    """Recompute one organisation's rows for these months from its meetings, in the caller's transaction.
+
+    The month of a stored start that cannot be read (`branches.unreadable_dates`) is no month: it has no row.
+    """
     with transaction.atomic(savepoint=False):
-        for month in sorted(set(months)):
+        for month in sorted({month for month in months if readable(month)}):
             _refresh_month(organisation_id, month)
 
 
@@ -142,43 +147,50 @@ class _Models:
 
 
 def _aggregate_all(models: _Models) -> dict[tuple[int, date], list]:
-    """Every organisation's months, computed by the database in three grouped queries."""
+    """Every organisation's months, computed by the database in three grouped queries.
+
+    Meetings whose stored start cannot be read (a year BC, or too near year 9999 for local time) have no month and
+    are left out.
+    """
     tz = timezone.get_default_timezone()
     rows: dict[tuple[int, date], list] = defaultdict(lambda: [{}, 0, 0, None])
-    finalised = {"meeting__status": MeetingStatus.FINALISED, "meeting__is_deleted": False}
+    finalised = Q(meeting__status=MeetingStatus.FINALISED, meeting__is_deleted=False) & readable_q("meeting__starts_at")
     by_month = {
         "year": ExtractYear("meeting__starts_at", tzinfo=tz),
         "month": ExtractMonth("meeting__starts_at", tzinfo=tz),
     }
 
     links = (
-        models.MeetingTypeLink._base_manager.filter(**finalised)
+        models.MeetingTypeLink._base_manager.filter(finalised)
         .annotate(**by_month)
         .values_list("meeting__organisation_id", "year", "month", "type")
         .annotate(n=Count("id"))
         .order_by()
     )
     for organisation_id, year, month, meeting_type, n in links.iterator(chunk_size=BATCH):
-        rows[(organisation_id, date(year, month, 1))][0][meeting_type] = n
+        if year is not None:  # SQLite cannot read some text that sorts as a readable date
+            rows[(organisation_id, date(year, month, 1))][0][meeting_type] = n
 
     attendance = (
-        models.Attendance._base_manager.filter(**finalised)
+        models.Attendance._base_manager.filter(finalised)
         .annotate(**by_month)
         .values_list("meeting__organisation_id", "year", "month")
         .annotate(expected=Count("id"), present=Count("id", filter=Q(state=AttendanceState.PRESENT)))
         .order_by()
     )
     for organisation_id, year, month, expected, present in attendance.iterator(chunk_size=BATCH):
-        row = rows[(organisation_id, date(year, month, 1))]
-        row[1], row[2] = expected, present
+        if year is not None:
+            row = rows[(organisation_id, date(year, month, 1))]
+            row[1], row[2] = expected, present
 
     last = (
-        models.Meeting._base_manager.filter(is_deleted=False, status__in=ACTIVE_STATUSES)
+        models.Meeting._base_manager.filter(readable_q("starts_at"), is_deleted=False, status__in=ACTIVE_STATUSES)
         .annotate(year=ExtractYear("starts_at", tzinfo=tz), month=ExtractMonth("starts_at", tzinfo=tz))
         .values_list("organisation_id", "year", "month")
         .annotate(last=Max("starts_at"))
         .order_by()
     )
     for organisation_id, year, month, moment in last.iterator(chunk_size=BATCH):
-        rows[(organisation_id, date(year, month, 1))][3] = moment
+        if year is not None:
+            rows[(organisation_id, date(year, month, 1))][3] = moment
     return rows

@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from branches.dates import DateRangesAdminMixin
+
+from . import rules, services
 from .models import IdNumberAccess, Member
 
 
@@ -33,7 +35,8 @@ class MemberAdminForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(DateRangesAdminMixin, SimpleHistoryAdmin):
+    date_ranges = rules.MEMBER_DATE_RANGES
     form = MemberAdminForm
     list_display = ("name", "id_number_masked", "organisation", "status", "is_mobile", "is_deleted")
     list_filter = ("status", "is_mobile", "is_deleted", "education")
@@ -57,7 +60,7 @@ class MemberAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IdNumberAccess)
-class IdNumberAccessAdmin(admin.ModelAdmin):
+class IdNumberAccessAdmin(DateRangesAdminMixin, admin.ModelAdmin):
     list_display = ("at", "user", "member", "address", "purpose")
     list_filter = ("purpose",)
     search_fields = ("member__name", "user__username")

@@ -6,14 +6,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from branches.access import MANAGE, Scope
+from branches.dates import limit_dates
 from branches.models import Level, Organisation
 
-from . import services
+from . import rules, services
 from .models import Member
 
 DATE_FIELDS = ("birth_date", "applied_on", "joined_on", "confirmed_on")
@@ -60,9 +60,7 @@ class MemberForm(forms.ModelForm):
         self.fields["party_group"].queryset = groups
         self.fields["party_group"].empty_label = _("不编入党小组")
         self.fields["party_group"].label_from_instance = self._group_label(managed)
-        today = timezone.localdate().isoformat()
-        for name in DATE_FIELDS:
-            self.fields[name].widget.attrs["max"] = today
+        limit_dates(self, rules.MEMBER_DATE_RANGES)
         if editing:
             self.fields["id_number"].required = False
             self.fields["id_number"].label = _("新身份证号")

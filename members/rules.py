@@ -1,6 +1,19 @@
-"""Member rules as pure functions: the ID number standard and the age to apply."""
+"""Member rules as pure functions: the ID number standard, the age to apply and the dates a record accepts."""
 
 from datetime import date, timedelta
+
+from branches.rules import PARTY_FOUNDED, DateRange
+
+#: 出生日期: from 1900 (no living member was born earlier) to today; also the birth date inside an ID number.
+BIRTH_DATE_RANGE = DateRange(earliest=date(1900, 1, 1), years_ahead=0)
+#: 递交入党申请日期, 入党日期, 转正日期: from the Party's founding to today.
+PARTY_DATE_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=0)
+MEMBER_DATE_RANGES = {
+    "birth_date": BIRTH_DATE_RANGE,
+    "applied_on": PARTY_DATE_RANGE,
+    "joined_on": PARTY_DATE_RANGE,
+    "confirmed_on": PARTY_DATE_RANGE,
+}
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
@@ -23,12 +36,16 @@ def id_number_normalise(value: str) -> str:
     return (value or "").strip().replace(" ", "").upper()
 
 
-def id_number_valid(value: str) -> bool:
-    """GB 11643: 18 characters, 17 digits, a valid birth date and the right check character (may be X)."""
+def id_number_valid(value: str, today: date) -> bool:
+    """GB 11643: 18 characters, 17 digits, a valid birth date and the right check character (may be X).
+
+    The birth date must also be a possible one on `today` (`BIRTH_DATE_RANGE`: from 1900, not in the future).
+    """
     value = id_number_normalise(value)
     if len(value) != 18 or not _ascii_digits(value[:17]) or not (_ascii_digits(value[17]) or value[17] == "X"):
         return False
-    if id_birth_date(value) is None:
+    birth = id_birth_date(value)
+    if birth is None or not BIRTH_DATE_RANGE.contains(birth, today):
         return False
     return id_check_char(value[:17]) == value[17]
 

@@ -1,7 +1,6 @@
 """Every write to a member record."""
 
 import uuid
-from datetime import date
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -9,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches.dates import date_range_problems
 from branches.errors import DomainError
 from branches.models import CommitteePost, Level, Organisation
 
@@ -63,16 +63,13 @@ def member_check(
     if stored and data.get("birth_date") and rules.id_birth_date(crypto.decrypt(stored)) != data["birth_date"]:
         problems["birth_date"] = _("出生日期与身份证号码不一致。")
     if id_number is not None:
-        if not rules.id_number_valid(id_number):
-            problems["id_number"] = _("身份证号码无效：请核对18位号码及最后一位校验码。")
+        if not rules.id_number_valid(id_number, today):
+            problems["id_number"] = _("身份证号码无效：请核对18位号码、其中的出生日期及最后一位校验码。")
         elif id_number_taken(id_number, exclude_pk=exclude_pk):
             problems["id_number"] = _("该身份证号码已登记在其他党员档案中。")
         elif data.get("birth_date") and rules.id_birth_date(rules.id_number_normalise(id_number)) != data["birth_date"]:
             problems["birth_date"] = _("出生日期与身份证号码不一致。")
-    for field in ("birth_date", "applied_on", "joined_on", "confirmed_on"):
-        value: date | None = data.get(field)
-        if value and value > today:
-            problems[field] = _("日期不能晚于今天。")
+    problems.update(date_range_problems(data, rules.MEMBER_DATE_RANGES, today=today))
     applied, joined, confirmed = data.get("applied_on"), data.get("joined_on"), data.get("confirmed_on")
     if applied and joined and joined < applied and "joined_on" not in problems:
         problems["joined_on"] = _("入党日期不能早于递交入党申请日期。")

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from branches.dates import DateRangesAdminMixin
 from branches.errors import DomainError
 
 from . import rules, services
@@ -16,7 +17,8 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(DateRangesAdminMixin, admin.ModelAdmin):
+    date_ranges = rules.NOTICE_DATE_RANGES
     list_display = ("title", "kind", "member", "user", "due_at", "status", "attempts", "note")
     list_filter = ("status", "kind")
     search_fields = ("title", "key", "member__name", "user__username")

@@ -4,11 +4,17 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils.translation import gettext as _
 
+from branches.rules import DateRange
+
 #: Reminder offsets in minutes when no organisation on the way to the root sets its own: 24 hours and 1 hour.
 DEFAULT_OFFSETS: tuple[int, ...] = (24 * 60, 60)
 MAX_OFFSET_MINUTES = 30 * 24 * 60
 #: Sends tried at most this many times before the notice is marked failed for an admin to see.
 MAX_ATTEMPTS = 5
+#: Times of a notice (发送时间 and when it was sent, shown or read), as the admin may set them: reminders follow
+#: meetings, which lie from ten years back to two years ahead.
+NOTICE_TIME_RANGE = DateRange(years_back=10, years_ahead=2)
+NOTICE_DATE_RANGES = dict.fromkeys(("due_at", "sent_at", "shown_at", "read_at"), NOTICE_TIME_RANGE)
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:

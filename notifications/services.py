@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from branches.errors import DomainError
 from branches.models import CommitteePost, CommitteeTerm, Level, Organisation, Post, ReviewerAppointment
 from branches.rules import term_state
+from branches.unreadable_dates import date_text, is_unreadable
 from meetings import rules as meeting_rules
 from meetings import selectors as meeting_selectors
 from meetings.models import AttendanceState, Meeting, MeetingStatus
@@ -34,6 +35,8 @@ def _unreachable_note() -> str:
 
 
 def _local(value: datetime) -> str:
+    if is_unreadable(value):
+        return date_text(value)
     local = timezone.localtime(value)
     return f"{date_format(local.date(), 'Y年n月j日')} {local:%H:%M}"
 
@@ -65,7 +68,8 @@ def meeting_reminders_sync(meeting: Meeting, event: str = "") -> None:
     if not attendances:
         _nobody_expected_notice(meeting, now)
     offsets = selectors.reminder_offsets_for(meeting.organisation)
-    times = rules.reminder_times(meeting.starts_at, offsets, now)
+    # A start that cannot be read (stored before the date rules, or by hand) gets no reminders.
+    times = [] if is_unreadable(meeting.starts_at) else rules.reminder_times(meeting.starts_at, offsets, now)
     wanted: dict[str, Notice] = {}
     for attendance in attendances:
         person = attendance.member
@@ -273,7 +277,7 @@ def compliance_alerts_create(*, today: date, now: datetime | None = None) -> int
             unit = term.organisation
             title = (_("换届逾期：%(org)s") if state == "overdue" else _("即将换届：%(org)s")) % {"org": unit.name}
             body = _("%(org)s支部委员会任期于%(end)s届满，请按期换届。") % {
-                "org": unit.name, "end": date_format(term.term_ends_on, "Y年n月j日")}
+                "org": unit.name, "end": date_text(term.term_ends_on, "Y年n月j日")}
             add(unit, NoticeKind.TERM_ENDING, f"term{term.pk}", state, title, body, to_reviewers=True)
     keys = {n.key for n in notices}
     existing = Notice.objects.filter(key__in=keys).count()

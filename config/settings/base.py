@@ -71,6 +71,8 @@ TEMPLATES = [
                 "branches.context_processors.navigation",
                 "notifications.context_processors.unread_notices",
             ],
+            # The filters `date` and `time` show 日期无效 for a stored date that cannot be read.
+            "builtins": ["branches.templatetags.portal_dates"],
         },
     },
 ]

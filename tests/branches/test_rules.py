@@ -1,6 +1,6 @@
 """Organisation structure rules (domain-rules.md, "Organisation structure")."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -95,3 +95,70 @@ def test_structure_problems(full_members, members, committee_size, is_joint, cod
 def test_child_levels_sit_below_the_parent(parent, allowed):
     """Levels: 基层党委 → 党总支 → 党支部 → 党小组 (a higher 党委 may sit above); a 党小组 only inside a 党支部."""
     assert child_levels(parent) == allowed
+
+
+# --- Date ranges ------------------------------------------------------------------------------------------------------
+
+TODAY = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("date_range", "bounds"),
+    [
+        (rules.DateRange(earliest=date(1921, 1, 1), years_ahead=0), (date(1921, 1, 1), TODAY)),
+        (rules.DateRange(years_back=10, years_ahead=2), (date(2016, 12, 7), date(2028, 12, 7))),
+        (rules.DateRange(years_back=1, latest=date(2030, 1, 1)), (date(2025, 12, 7), date(2030, 1, 1))),
+    ],
+)
+def test_a_date_range_has_fixed_ends_or_ends_counted_from_today(date_range, bounds):
+    """Each end of a range is a fixed date or a number of years before or after today, both ends included."""
+    assert date_range.bounds(TODAY) == bounds
+    earliest, latest = bounds
+    assert date_range.contains(earliest, TODAY) and date_range.contains(latest, TODAY)
+    assert not date_range.contains(earliest - timedelta(days=1), TODAY)
+    assert not date_range.contains(latest + timedelta(days=1), TODAY)
+
+
+def test_a_range_counted_from_29_february_ends_on_28_february():
+    """Years from 29 February land on 28 February of a common year."""
+    assert rules.DateRange(years_back=10, years_ahead=2).bounds(date(2024, 2, 29)) == (
+        date(2014, 2, 28),
+        date(2026, 2, 28),
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"earliest": date(1921, 1, 1)}, {"earliest": date(1921, 1, 1), "years_back": 3, "years_ahead": 0}]
+)
+def test_a_date_range_needs_one_definition_of_each_end(kwargs):
+    """A range with an end missing, or defined twice, is a mistake in the rules, not a range."""
+    with pytest.raises(ValueError, match="exactly one"):
+        rules.DateRange(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("date_range", "day", "inside"),
+    [
+        # 成立日期: from the Party's founding in 1921 to today.
+        (rules.FOUNDED_ON_RANGE, date(1921, 1, 1), True),
+        (rules.FOUNDED_ON_RANGE, date(1920, 12, 31), False),
+        (rules.FOUNDED_ON_RANGE, date(1, 1, 1), False),
+        (rules.FOUNDED_ON_RANGE, TODAY, True),
+        (rules.FOUNDED_ON_RANGE, date(2026, 12, 8), False),
+        # 选举日期: an election is recorded once held.
+        (rules.ELECTED_ON_RANGE, TODAY, True),
+        (rules.ELECTED_ON_RANGE, date(2026, 12, 8), False),
+        (rules.ELECTED_ON_RANGE, date(202, 1, 10), False),
+        # 任期届满日期: the longest term (5 years) and a year's extension after today.
+        (rules.TERM_ENDS_ON_RANGE, date(2032, 12, 7), True),
+        (rules.TERM_ENDS_ON_RANGE, date(2032, 12, 8), False),
+        # Reviewer appointments: appointed up to a year ahead, ending up to ten years ahead.
+        (rules.APPOINTED_ON_RANGE, date(2027, 12, 7), True),
+        (rules.APPOINTED_ON_RANGE, date(2027, 12, 8), False),
+        (rules.APPOINTMENT_ENDS_ON_RANGE, date(2036, 12, 7), True),
+        (rules.APPOINTMENT_ENDS_ON_RANGE, date(9999, 12, 31), False),
+    ],
+)
+def test_organisation_dates_lie_in_their_ranges(date_range, day, inside):
+    """Nothing of the Party is dated before 1921; founding and election dates are not in the future."""
+    assert date_range.contains(day, TODAY) is inside

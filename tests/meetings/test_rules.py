@@ -376,3 +376,31 @@ def test_requirement_allowed(meeting_type, period, count, allowed):
     """Configurable defaults ("Organisational life"): a national frequency may be raised for a subtree, never
     lowered or made less regular; 党课's quarterly count is a default and may be set freely."""
     assert rules.requirement_allowed(rules.Requirement(meeting_type, period, count)) is allowed
+
+
+@pytest.mark.parametrize(
+    ("day", "inside"),
+    [
+        (date(2016, 12, 7), True),  # ten years back: a record entered late
+        (date(2016, 12, 6), False),
+        (date(2028, 12, 7), True),  # two years ahead: a plan
+        (date(2028, 12, 8), False),
+        (date(1, 1, 1), False),
+        (date(202, 5, 1), False),  # "0202" typed for 2020
+        (date(9999, 12, 31), False),
+    ],
+)
+def test_meeting_dates_lie_from_ten_years_back_to_two_years_ahead(day, inside):
+    """Meeting dates: a meeting is recorded up to ten years late and planned up to two years ahead."""
+    today = date(2026, 12, 7)
+    assert rules.MEETING_DATE_RANGES["starts_at"].contains(day, today) is inside
+    assert rules.MEETING_DATE_RANGES["ends_at"].contains(day, today) is inside
+
+
+@pytest.mark.parametrize(
+    ("code", "allowed"),
+    [("1921", True), ("2026-Q4", True), ("2028-12", True), ("2029-01", False), ("9999-11", False)],
+)
+def test_a_compliance_period_lies_between_1921_and_two_years_ahead(code, allowed):
+    """A period asked about starts no earlier than 1921 and no later than a meeting can be planned."""
+    assert rules.period_allowed(rules.parse_period(code), date(2026, 12, 7)) is allowed

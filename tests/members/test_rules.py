@@ -6,6 +6,8 @@ import pytest
 
 from members import rules
 
+TODAY = date(2026, 12, 7)
+
 
 @pytest.mark.parametrize(
     ("number", "valid"),
@@ -13,7 +15,7 @@ from members import rules
         # GB 11643-1999: 17 digits, then the ISO 7064 MOD 11-2 check character.
         ("11010519491231002X", True),  # the standard's own example, check character X
         ("11010519491231002x", True),  # a lower-case x is the same number
-        ("440524188001010014", True),
+        ("440524188001010014", False),  # born in 1880: the birth date lies before 1900
         ("520102198506150038", True),
         (" 5201 0219 8506 150038 ", True),  # spaces typed for readability are ignored
         ("110105194912310021", False),  # wrong check character
@@ -25,11 +27,18 @@ from members import rules
         ("52010219850615003Y", False),  # only X may stand in for a digit
         ("X20102198506150038", False),  # X only in the last place
         ("", False),
+        # The birth date is a birth date (BIRTH_DATE_RANGE): from 1 January 1900 to today.
+        ("520102300001010038", False),  # born in the year 3000, check character right
+        ("520102202612080036", False),  # born tomorrow
+        ("520102202612070030", True),  # born today
+        ("520102190001010033", True),  # 1 January 1900
+        ("520102189912310039", False),  # 31 December 1899
     ],
 )
 def test_id_number_check_digit_gb_11643(number, valid):
-    """GB 11643: 18 characters, a real birth date and the right check character (which may be X)."""
-    assert rules.id_number_valid(number) is valid
+    """GB 11643: 18 characters, a real birth date in the birth-date range and the right check character (may be
+    X)."""
+    assert rules.id_number_valid(number, TODAY) is valid
 
 
 @pytest.mark.parametrize(
@@ -111,5 +120,26 @@ def test_search_text_shaped_like_an_id_number(text, looks):
 )
 def test_id_numbers_with_digits_other_than_0_to_9_are_invalid_not_an_error(value):
     """GB 11643: the first 17 characters are the digits 0-9; "²" or a full-width digit makes the number invalid."""
-    assert rules.id_number_valid(value) is False
+    assert rules.id_number_valid(value, TODAY) is False
     assert rules.looks_like_id_number(value) is False
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "inside"),
+    [
+        ("birth_date", date(1900, 1, 1), True),
+        ("birth_date", date(1899, 12, 31), False),
+        ("birth_date", TODAY, True),
+        ("birth_date", date(2026, 12, 8), False),
+        ("birth_date", date(1, 1, 1), False),
+        ("birth_date", date(3000, 1, 1), False),
+        ("applied_on", date(1921, 1, 1), True),
+        ("applied_on", date(1920, 12, 31), False),
+        ("joined_on", date(202, 7, 1), False),  # "0202" for 2020
+        ("joined_on", TODAY, True),
+        ("confirmed_on", date(9999, 12, 31), False),
+    ],
+)
+def test_member_dates_lie_in_their_ranges(field, value, inside):
+    """出生日期 from 1900 to today; 递交入党申请日期, 入党日期, 转正日期 from the Party's founding (1921) to today."""
+    assert rules.MEMBER_DATE_RANGES[field].contains(value, TODAY) is inside
