@@ -20,6 +20,7 @@ from django.views import View
 from fpdf import FPDF
 
 from branches.access import ScopedViewMixin
+from branches.downloads import download_name
 
 from . import selectors
 from .models import AttendanceState, Meeting, MeetingStatus
@@ -232,8 +233,9 @@ def minutes_pdf(meeting: Meeting) -> bytes:
 
 
 def minutes_filename(meeting: Meeting) -> str:
-    start = timezone.localtime(meeting.starts_at)
-    return _("%(date)s %(org)s会议记录.pdf") % {"date": f"{start:%Y-%m-%d}", "org": meeting.organisation.name}
+    """The PDF's download name: the organisation's 会议记录 and the meeting's date, safe whatever the name holds."""
+    title = _("%(org)s会议记录") % {"org": meeting.organisation.name}
+    return download_name(title, day=timezone.localtime(meeting.starts_at).date(), extension="pdf")
 
 
 class MinutesPdfView(ScopedViewMixin, View):

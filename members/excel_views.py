@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from branches.access import MANAGE, READ, ScopedViewMixin
+from branches.downloads import download_name
 from branches.errors import DomainError
 from branches.models import Level
 
@@ -71,7 +72,8 @@ class ImportTemplateView(_ManagersOnlyMixin, View):
         )
         content = workbook_bytes(template_workbook(organisations=organisations))
         response = HttpResponse(content, content_type=XLSX_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, _("党员名册导入模板.xlsx"))
+        file_name = download_name(_("党员名册导入模板"), day=timezone.localdate(), extension="xlsx")
+        response["Content-Disposition"] = content_disposition_header(True, file_name)
         return response
 
 
@@ -214,5 +216,5 @@ class ExportView(ScopedViewMixin, View):
         workbook.save(output)
         IdNumberAccess.objects.bulk_create(accesses, batch_size=1000)
         output.seek(0)
-        file_name = _("党员名册_{day}.xlsx").format(day=timezone.localdate().strftime("%Y%m%d"))
+        file_name = download_name(_("党员名册"), day=timezone.localdate(), extension="xlsx")
         return FileResponse(output, as_attachment=True, filename=file_name, content_type=XLSX_TYPE)

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from branches.access import scope_for
@@ -17,6 +17,7 @@ from branches.errors import DomainError
 from members import crypto, spreadsheets
 from members.imports import import_rows_check, members_import
 from members.models import IdNumberAccess, Member, Status
+from tests.downloads import disposition_name
 from tests.factories import MemberFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,16 @@ def test_template_has_the_columns_instructions_and_only_the_users_codes(client, 
     assert codes == [("A", "甲党支部", "A1", "甲第一党小组（甲党支部）")]
     help_text = " ".join(str(c) for row in workbook[spreadsheets.HELP_SHEET].iter_rows(values_only=True) for c in row)
     assert "身份证号" in help_text and "大专" in help_text
+
+
+def test_template_and_export_download_under_dated_safe_names(client, world):
+    """The template and the roster export are named by the one safe-name function: title, today's date, .xlsx."""
+    client.force_login(world.secretary_a)
+    today = timezone.localdate().isoformat()
+    template = client.get(reverse("members:import_template"))
+    assert disposition_name(template) == f"党员名册导入模板_{today}.xlsx"
+    export = client.get(reverse("members:export"))
+    assert disposition_name(export) == f"党员名册_{today}.xlsx"
 
 
 def test_template_round_trip_creates_members_with_encrypted_id_numbers(client, world, settings):
