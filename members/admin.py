@@ -1,4 +1,5 @@
-"""Django admin for member records (ID numbers only masked) and the read-only ID number access log."""
+"""Django admin for member records (ID numbers only masked), the read-only ID number access log, and the roster
+uploads waiting for confirmation (their content never shown)."""
 
 from django import forms
 from django.contrib import admin
@@ -6,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import IdNumberAccess, Member
+from .models import IdNumberAccess, ImportStage, Member
 
 
 class MemberAdminForm(forms.ModelForm):
@@ -71,4 +72,21 @@ class IdNumberAccessAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportStage)
+class ImportStageAdmin(admin.ModelAdmin):
+    """Uploads between preview and confirmation: who and when, never the (encrypted) file; may be deleted."""
+
+    list_display = ("file_name", "user", "created_at")
+    fields = ("file_name", "user", "created_at")
+    readonly_fields = fields
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -16,7 +16,7 @@ from branches.access import scope_for
 from branches.errors import DomainError
 from members import crypto, spreadsheets
 from members.imports import import_rows_check, members_import
-from members.models import IdNumberAccess, Member, Status
+from members.models import IdNumberAccess, ImportStage, Member, Status
 from tests.downloads import disposition_name
 from tests.factories import MemberFactory, make_id_number
 
@@ -74,15 +74,14 @@ def _upload(client, content: bytes, name: str = "名册.xlsx"):
     )
 
 
+def _staged_token(client) -> str:
+    """The token of the upload the client's user has waiting for confirmation ("" when none)."""
+    user_id = client.session["_auth_user_id"]
+    return ImportStage.objects.filter(user_id=user_id).values_list("token", flat=True).first() or ""
+
+
 def _confirm(client):
-    token = client.session[spreadsheets_pending_key()]["token"]
-    return client.post(reverse("members:import"), {"action": "confirm", "token": token})
-
-
-def spreadsheets_pending_key() -> str:
-    from members.excel_views import PENDING_KEY
-
-    return PENDING_KEY
+    return client.post(reverse("members:import"), {"action": "confirm", "token": _staged_token(client)})
 
 
 def _content(response) -> bytes:
@@ -131,7 +130,7 @@ def test_template_and_export_download_under_dated_safe_names(client, world):
     assert disposition_name(export) == f"党员名册_{today}.xlsx"
 
 
-def test_template_round_trip_creates_members_with_encrypted_id_numbers(client, world, settings):
+def test_template_round_trip_creates_members_with_encrypted_id_numbers(client, world):
     """Download the template, fill three rows, upload, confirm: three members, ID numbers encrypted and masked."""
     client.force_login(world.secretary_a)
     workbook = load_workbook(io.BytesIO(client.get(reverse("members:import_template")).content))
@@ -170,8 +169,8 @@ def test_template_round_trip_creates_members_with_encrypted_id_numbers(client, w
     assert "全部检查通过" in preview.content.decode()
     assert ids[0] not in preview.content.decode()  # the preview shows masked numbers only
     assert Member.objects.filter(name__in=["刘一", "陈二", "杨三"]).count() == 0
-    stored = list((settings.MEDIA_ROOT / "imports").iterdir())
-    assert len(stored) == 1
+    assert ImportStage.objects.filter(user=world.secretary_a).count() == 1
+    assert preview.context["token"] == _staged_token(client)
 
     response = _confirm(client)
     assert response.status_code == 302
@@ -187,12 +186,12 @@ def test_template_round_trip_creates_members_with_encrypted_id_numbers(client, w
     assert (chen.party_group, chen.status, chen.is_mobile) == (world.group_a1, Status.PROBATIONARY, True)
     assert (chen.applied_on, chen.joined_on) == (date(2020, 3, 1), date(2021, 7, 1))
     assert created["杨三"].education == "" and created["杨三"].applied_on == date(2000, 3, 1)
-    assert not list((settings.MEDIA_ROOT / "imports").iterdir())  # the pending upload is gone
-    assert spreadsheets_pending_key() not in client.session
+    assert not ImportStage.objects.exists()  # the staged upload is gone
 
 
 def test_one_bad_row_among_good_ones_saves_nothing(client, world):
-    """A preview with one bad row names it in Chinese and offers no confirmation; forcing it saves nothing."""
+    """A preview with one bad row names it in Chinese, offers no confirmation and keeps no file; forcing a
+    confirmation saves nothing."""
     client.force_login(world.secretary_a)
     bad_id = make_id_number(date(1991, 4, 5))
     bad_id = bad_id[:17] + ("0" if bad_id[17] != "0" else "1")
@@ -204,10 +203,11 @@ def test_one_bad_row_among_good_ones_saves_nothing(client, world):
     assert 'value="confirm"' not in html
     assert "其中1行有问题" in html
 
+    assert not ImportStage.objects.exists()
+
     before = Member.objects.count()
-    response = _confirm(client)
-    assert response.status_code == 200
-    assert "有1行存在问题，未导入任何数据" in response.content.decode()
+    response = client.post(reverse("members:import"), {"action": "confirm", "token": preview.context["token"]})
+    assert response.status_code == 302
     assert Member.objects.count() == before
 
 
@@ -240,7 +240,7 @@ def test_wrong_columns_are_named_in_one_message(client, world):
     errors = response.context["form"].errors["file"]
     assert len(errors) == 1
     assert "缺少列：民族" in errors[0] and "无法识别的列：备注" in errors[0]
-    assert spreadsheets_pending_key() not in client.session
+    assert not ImportStage.objects.exists()
 
 
 NOT_XLSX = "文件不是有效的Excel（.xlsx）文件。"
@@ -267,7 +267,7 @@ def test_a_file_that_is_not_xlsx_is_refused(client, world, content, message):
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == [message]
     assert message in response.content.decode()
-    assert spreadsheets_pending_key() not in client.session
+    assert not ImportStage.objects.exists()
 
 
 def test_file_over_the_size_cap_is_refused(client, world, settings):
@@ -374,7 +374,7 @@ def test_confirm_without_a_pending_upload_saves_nothing(client, world):
     assert response.status_code == 302
     assert response["Location"] == reverse("members:import")
     _upload(client, _workbook([_row()]))
-    token = client.session[spreadsheets_pending_key()]["token"]
+    token = _staged_token(client)
     other = client.__class__()
     other.force_login(world.admin)
     other.post(reverse("members:import"), {"action": "confirm", "token": token})
@@ -404,14 +404,16 @@ def test_a_secretary_who_lost_the_post_cannot_confirm(client, world):
     assert Member.objects.count() == before
 
 
-def test_cancel_removes_the_pending_upload(client, world, settings):
-    """Cancelling a preview deletes the stored file and saves nothing."""
+def test_cancel_removes_the_pending_upload(client, world):
+    """Cancelling a preview deletes the staged file and saves nothing."""
     client.force_login(world.secretary_a)
     _upload(client, _workbook([_row()]))
+    assert ImportStage.objects.count() == 1
+    before = Member.objects.count()
     response = client.post(reverse("members:import"), {"action": "cancel"})
     assert response.status_code == 302
-    assert not list((settings.MEDIA_ROOT / "imports").iterdir())
-    assert spreadsheets_pending_key() not in client.session
+    assert not ImportStage.objects.exists()
+    assert Member.objects.count() == before
 
 
 def test_reviewer_and_member_cannot_import(client, world):
