@@ -5,7 +5,7 @@ import tempfile
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -19,7 +19,7 @@ from branches.downloads import download_name
 from branches.errors import DomainError
 from branches.models import Level
 
-from . import crypto, imports, selectors
+from . import crypto, id_search, imports, selectors
 from .filters import MemberFilter
 from .models import IdNumberAccess, Member
 from .spreadsheets import MAX_ROWS, roster_workbook, template_workbook, workbook_bytes
@@ -130,19 +130,25 @@ class ImportView(_ManagersOnlyMixin, View):
 
 
 def roster_for_export(request, scope):
-    """The roster as the user sees it with the request's search, filters and sorting (same filter as the page)."""
-    return MemberFilter(request.GET, queryset=selectors.members_visible(scope), scope=scope).qs
+    """The roster as the user sees it with the request's search, filters and sorting (same filter as the page):
+    from the query string, or from the form's body for the POST export."""
+    data = request.POST if request.method == "POST" else request.GET
+    return MemberFilter(data, queryset=selectors.members_visible(scope), scope=scope, session=request.session).qs
 
 
 class ExportView(ScopedViewMixin, View):
-    """Stream the filtered roster as .xlsx; full ID numbers only on request, for members the user manages, logged."""
+    """Stream the filtered roster as .xlsx. A GET (the link) gives masked ID numbers; full numbers, for members the
+    user manages and each logged, only through the roster's POST form, so that the filters of an export that holds
+    them (a name, an ID search) are never in its address."""
 
     def get(self, request):
         scope = self.scope
         if not (scope.is_admin or scope.paths(READ)):
             raise Http404
+        if id_search.id_number_in(request.GET):
+            return HttpResponseRedirect(id_search.address_for(request.path, request.session, request.GET))
         members = roster_for_export(request, scope)
-        want_full = request.GET.get("ids") == "full"
+        want_full = request.method == "POST" and request.POST.get("ids") == "full"
         address = request.META.get("REMOTE_ADDR") or None
         accesses: list[IdNumberAccess] = []
 
@@ -159,3 +165,7 @@ class ExportView(ScopedViewMixin, View):
         output.seek(0)
         file_name = download_name(_("党员名册"), day=timezone.localdate(), extension="xlsx")
         return FileResponse(output, as_attachment=True, filename=file_name, content_type=XLSX_TYPE)
+
+    def post(self, request):
+        """The export with full ID numbers (the roster's form posts its filters and ids=full)."""
+        return self.get(request)

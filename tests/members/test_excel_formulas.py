@@ -60,8 +60,9 @@ def test_roster_export_writes_formula_like_text_as_text(client, world, full):
         for i, text in enumerate(HOSTILE)
     ]
     client.force_login(world.secretary_a)
-    url = reverse("members:export") + f"?organisation={world.branch_a.pk}" + ("&ids=full" if full else "")
-    sheet = _sheet(_content(client.get(url)))
+    url, data = reverse("members:export"), {"organisation": world.branch_a.pk}
+    response = client.post(url, {**data, "ids": "full"}) if full else client.get(url, data)
+    sheet = _sheet(_content(response))
     by_work_unit = {}
     for row in sheet.iter_rows(min_row=2):
         by_work_unit[row[_column("工作单位") - 1].value] = row
