@@ -220,24 +220,24 @@ def _stage_expired() -> DomainError:
     return DomainError(_("待导入的文件已失效，请重新上传。"))
 
 
-@transaction.atomic
 def import_stage(*, upload: IO[bytes], user, scope: Scope, size: int | None = None) -> ImportPreview:
     """Read and check an upload; when every row is valid, keep the file encrypted until it is confirmed.
 
-    A new upload replaces the user's earlier one. A broken file raises DomainError and keeps nothing.
+    A new upload replaces the user's earlier one. A broken file raises DomainError and changes nothing.
     """
+    # Read and checked before the transaction: a large file takes seconds, and nothing is written until the end.
     rows = import_rows_check(raw_rows=workbook_read(upload, size=size), scope=scope)
-    ImportStage.objects.filter(user=user).delete()
     preview = ImportPreview(rows=rows, file_name=(getattr(upload, "name", "") or "")[:120])
+    content = b""
     if all(row.is_valid for row in rows):
         upload.seek(0)
-        stage = ImportStage.objects.create(
-            token=secrets.token_hex(16),
-            user=user,
-            file_name=preview.file_name,
-            content_encrypted=crypto.encrypt_bytes(upload.read()),
-        )
-        preview.token = stage.token
+        content = crypto.encrypt_bytes(upload.read())
+    with transaction.atomic():
+        ImportStage.objects.filter(user=user).delete()
+        if content:
+            token = secrets.token_hex(16)
+            ImportStage.objects.create(token=token, user=user, file_name=preview.file_name, content_encrypted=content)
+            preview.token = token
     return preview
 
 
