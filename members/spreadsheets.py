@@ -3,8 +3,8 @@
 The column headers are a file format shared by the template, the import and the export, so they stay Chinese in
 every interface language (a file downloaded in English can still be imported).
 
-Every cell the portal writes goes through `cell_write` (rows through `row_append`): text typed by people (a work
-unit such as `=HYPERLINK(...)`, an organisation's name) is always stored as text, never as a formula.
+Every row the portal writes goes through `row_append` (a styled cell through `cell_write`): text typed by people (a
+work unit such as `=HYPERLINK(...)`, an organisation's name) is always stored as text, never as a formula.
 """
 
 import zipfile
@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -119,9 +119,20 @@ def cell_write(sheet, value: Any, *, number_format: str | None = None) -> Cell:
     return cell
 
 
+def _plain(value: Any) -> bool:
+    """Whether openpyxl stores a value as it is: anything but text it would read as a formula or an error code, or
+    that holds characters a workbook cannot (such text needs `cell_write`)."""
+    if not isinstance(value, str):
+        return True
+    return not (value.startswith(FORMULA_STARTS) or value in ERROR_CODES or ILLEGAL_CHARACTERS_RE.search(value))
+
+
 def row_append(sheet, values: Iterable[Any]) -> None:
-    """Append one row, every value through `cell_write`."""
-    sheet.append([value if isinstance(value, Cell) else cell_write(sheet, value) for value in values])
+    """Append one row: cells as they are, plain values as they are, any other text through `cell_write`.
+
+    Only text that needs it gets a cell of its own: a roster of 60,000 rows is written as fast as before.
+    """
+    sheet.append([value if isinstance(value, Cell) or _plain(value) else cell_write(sheet, value) for value in values])
 
 
 # --- the template -----------------------------------------------------------------------------------------------
@@ -428,6 +439,8 @@ def roster_workbook(members: Iterable[Member], *, id_number_for) -> Workbook:
                     value = YES if getattr(member, column.field) else NO
                 else:
                     value = getattr(member, column.field) or None
-                row.append(cell_write(sheet, value, number_format=DATE_FORMAT if column.kind == "date" else None))
-            sheet.append(row)
+                if column.kind == "date" and value is not None:
+                    value = cell_write(sheet, value, number_format=DATE_FORMAT)
+                row.append(value)
+            row_append(sheet, row)
     return workbook
