@@ -17,11 +17,13 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from icalendar import Calendar, Event
 
 from branches.access import ScopedViewMixin
+from branches.downloads import download_name
 from branches.models import Level, Organisation
 from branches.unreadable_dates import is_unreadable
 from members.models import Member
@@ -205,7 +207,7 @@ class IcsFeedView(View):
         meetings = selectors.meetings_upcoming_for(member)[:200]
         body = meetings_ics(meetings, link=lambda m: request.build_absolute_uri(m.get_absolute_url()))
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+        response["Content-Disposition"] = content_disposition_header(False, download_name("meetings", extension="ics"))
         response["Cache-Control"] = "private, max-age=900"
         return response
 

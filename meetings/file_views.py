@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
 from branches.access import MANAGE, ScopedViewMixin
+from branches.downloads import download_name
 from branches.errors import DomainError
 
 from . import selectors, services
@@ -143,7 +144,15 @@ class AttachmentDownloadView(MeetingFileMixin, View):
         attachment = MeetingAttachment.objects.filter(pk=kwargs["attachment_pk"], meeting=self.meeting).first()
         if attachment is None:
             raise Http404
-        return _stream(attachment.file, attachment.content_type, filename=attachment.original_name)
+        return _stream(attachment.file, attachment.content_type, filename=attachment_download_name(attachment))
+
+
+def attachment_download_name(attachment: MeetingAttachment) -> str:
+    """The original name made safe (it was typed by whoever uploaded the file), with its extension."""
+    stem, dot, extension = attachment.original_name.rpartition(".")
+    if not dot:
+        stem, extension = attachment.original_name, ""
+    return download_name(stem, extension=extension, fallback=_("附件"))
 
 
 class AttachmentAddView(MeetingFileMixin, FormView):

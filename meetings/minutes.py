@@ -19,6 +19,7 @@ from django.views import View
 from fpdf import FPDF
 
 from branches.access import ScopedViewMixin
+from branches.downloads import download_name
 from branches.unreadable_dates import date_text, is_unreadable, time_text
 
 from . import selectors
@@ -236,8 +237,10 @@ def minutes_pdf(meeting: Meeting) -> bytes:
 
 
 def minutes_filename(meeting: Meeting) -> str:
-    start = timezone.localtime(meeting.starts_at)
-    return _("%(date)s %(org)s会议记录.pdf") % {"date": date_text(start, "Y-m-d"), "org": meeting.organisation.name}
+    """The PDF's download name: the organisation's 会议记录 and the meeting's date, safe whatever the name holds."""
+    title = _("%(org)s会议记录") % {"org": meeting.organisation.name}
+    day = None if is_unreadable(meeting.starts_at) else timezone.localtime(meeting.starts_at).date()
+    return download_name(title, day=day, extension="pdf")
 
 
 class MinutesPdfView(ScopedViewMixin, View):

@@ -1,14 +1,19 @@
-"""Django admin for member records (ID numbers only masked) and the read-only ID number access log."""
+"""Django admin for member records (ID numbers only masked), the read-only ID number access log, and the roster
+uploads waiting for confirmation (their content never shown)."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.dates import DateRangesAdminMixin
 
-from . import rules, services
-from .models import IdNumberAccess, Member
+from . import id_search, rules, services
+from .models import IdNumberAccess, ImportStage, Member
 
 
 class MemberAdminForm(forms.ModelForm):
@@ -34,13 +39,37 @@ class MemberAdminForm(forms.ModelForm):
         return cleaned
 
 
+class IdNumberSearchFilter(admin.SimpleListFilter):
+    """The member list's ID-number search: `idq` is a token of the session (members.id_search), never the number."""
+
+    title = _("身份证号")
+    parameter_name = id_search.TOKEN_PARAM
+
+    def lookups(self, request, model_admin):
+        token = request.GET.get(self.parameter_name)
+        if not token:
+            return []
+        search = id_search.id_search_get(request.session, token)
+        return [(token, search.masked if search else _("已失效，请重新查询"))]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        search = id_search.id_search_get(request.session, self.value())
+        return queryset.filter(id_number_index=search.index) if search else queryset.none()
+
+
 @admin.register(Member)
 class MemberAdmin(DateRangesAdminMixin, SimpleHistoryAdmin):
+    """Member records. The search box POSTs (templates/admin/members/member/change_list.html): a name stays a GET
+    search, an ID number becomes a session token, so no number ever stands in an admin address."""
+
     date_ranges = rules.MEMBER_DATE_RANGES
     form = MemberAdminForm
     list_display = ("name", "id_number_masked", "organisation", "status", "is_mobile", "is_deleted")
-    list_filter = ("status", "is_mobile", "is_deleted", "education")
+    list_filter = (IdNumberSearchFilter, "status", "is_mobile", "is_deleted", "education")
     search_fields = ("name",)
+    search_help_text = _("输入姓名，或完整的身份证号（号码不会出现在网址中）。")
     list_select_related = ("organisation",)
     readonly_fields = ("id_number_masked", "version", "is_deleted", "deleted_at", "created_at", "updated_at")
     raw_id_fields = ("organisation", "party_group", "user")
@@ -49,6 +78,29 @@ class MemberAdmin(DateRangesAdminMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         # Deleted records stay reachable here so an admin can inspect them.
         return Member.all_objects.select_related("organisation")
+
+    def get_urls(self):
+        search = path(
+            "search/",
+            self.admin_site.admin_view(require_POST(self.search_view)),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_search",
+        )
+        return [search, *super().get_urls()]
+
+    def search_view(self, request):
+        """The search box: back to the list with the search, an ID number replaced by a token of the session."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        # A new search starts at the first page.
+        address = id_search.address_for(changelist, request.session, request.POST, leave_out=("p",))
+        return HttpResponseRedirect(address)
+
+    def changelist_view(self, request, extra_context=None):
+        if id_search.id_number_in(request.GET):
+            # An ID number typed into the address itself: take it out of the address and of every link on the page.
+            return HttpResponseRedirect(id_search.address_for(request.path, request.session, request.GET))
+        return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         id_number = (form.cleaned_data.get("id_number") or "").strip()
@@ -74,4 +126,21 @@ class IdNumberAccessAdmin(DateRangesAdminMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportStage)
+class ImportStageAdmin(admin.ModelAdmin):
+    """Uploads between preview and confirmation: who and when, never the (encrypted) file; may be deleted."""
+
+    list_display = ("file_name", "user", "created_at")
+    fields = ("file_name", "user", "created_at")
+    readonly_fields = fields
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

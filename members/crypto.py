@@ -1,4 +1,4 @@
-"""ID numbers at rest: Fernet encryption, and an HMAC blind index for exact search."""
+"""ID numbers at rest: Fernet encryption, and an HMAC blind index for exact search; also files holding them."""
 
 import hashlib
 import hmac
@@ -24,6 +24,18 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise ImproperlyConfigured("ID number cannot be decrypted with the configured key.") from exc
+
+
+def encrypt_bytes(value: bytes) -> bytes:
+    """Encrypt a file's content (a staged roster upload) with the ID-number key."""
+    return _fernet().encrypt(value)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(bytes(token))
+    except InvalidToken as exc:
+        raise ImproperlyConfigured("Staged file cannot be decrypted with the configured key.") from exc
 
 
 def blind_index(value: str) -> str:

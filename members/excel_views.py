@@ -1,14 +1,11 @@
 """Roster import from the Excel template (upload → preview → confirm) and export of the filtered roster."""
 
 import tempfile
-import uuid
-from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib import messages
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -18,22 +15,17 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from branches.access import MANAGE, READ, ScopedViewMixin
+from branches.downloads import download_name
 from branches.errors import DomainError
 from branches.models import Level
 from config.proxies import client_address
 
-from . import crypto, selectors
+from . import crypto, id_search, imports, selectors
 from .filters import MemberFilter
-from .imports import ImportRow, import_rows_check, members_import
 from .models import IdNumberAccess, Member
-from .spreadsheets import MAX_ROWS, roster_workbook, template_workbook, workbook_bytes, workbook_read
+from .spreadsheets import MAX_ROWS, roster_workbook, template_workbook, workbook_bytes
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: Session key of the upload waiting between preview and confirm.
-PENDING_KEY = "members_import"
-#: Folder (inside MEDIA_ROOT) of uploads waiting for confirmation; abandoned ones are removed after a day.
-IMPORT_DIR = "imports"
-PENDING_MAX_AGE = timedelta(days=1)
 
 
 class ImportUploadForm(forms.Form):
@@ -72,12 +64,17 @@ class ImportTemplateView(_ManagersOnlyMixin, View):
         )
         content = workbook_bytes(template_workbook(organisations=organisations))
         response = HttpResponse(content, content_type=XLSX_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, _("党员名册导入模板.xlsx"))
+        file_name = download_name(_("党员名册导入模板"), day=timezone.localdate(), extension="xlsx")
+        response["Content-Disposition"] = content_disposition_header(True, file_name)
         return response
 
 
 class ImportView(_ManagersOnlyMixin, View):
-    """Upload a filled template, see every row's problems, and confirm when all rows are valid."""
+    """Upload a filled template, see every row's problems, and confirm when all rows are valid.
+
+    The checked file waits encrypted in the database (members.imports.import_stage) until it is confirmed,
+    cancelled, or purged an hour later.
+    """
 
     template_name = "members/import.html"
     preview_template_name = "members/import_preview.html"
@@ -90,7 +87,7 @@ class ImportView(_ManagersOnlyMixin, View):
         if action == "confirm":
             return self._confirm(request)
         if action == "cancel":
-            self._pending_discard(request)
+            imports.import_stage_discard(user=request.user)
             messages.info(request, _("已取消本次导入，未保存任何数据。"))
             return redirect("members:import")
         return self._upload(request)
@@ -101,106 +98,58 @@ class ImportView(_ManagersOnlyMixin, View):
             return render(request, self.template_name, {"form": form})
         upload = form.cleaned_data["file"]
         try:
-            raw_rows = workbook_read(upload, size=upload.size)
+            preview = imports.import_stage(upload=upload, size=upload.size, user=request.user, scope=self.scope)
         except DomainError as exc:
             form.add_error("file", exc.message)
             return render(request, self.template_name, {"form": form})
-        self._pending_discard(request)
-        _stale_uploads_remove()
-        token = uuid.uuid4().hex
-        upload.seek(0)
-        default_storage.save(_pending_path(token), upload)
-        request.session[PENDING_KEY] = {"token": token, "user": request.user.pk, "name": upload.name[:120]}
-        rows = import_rows_check(raw_rows=raw_rows, scope=self.scope)
-        return self._preview(request, rows, token=token, name=upload.name)
+        return self._preview(request, preview)
 
     def _confirm(self, request):
-        pending = request.session.get(PENDING_KEY) or {}
         token = request.POST.get("token", "")
-        path = _pending_path(token) if _is_token(token) else ""
-        if (
-            not path
-            or pending.get("token") != token
-            or pending.get("user") != request.user.pk
-            or not default_storage.exists(path)
-        ):
-            messages.error(request, _("待导入的文件已失效，请重新上传。"))
-            return redirect("members:import")
         try:
-            with default_storage.open(path, "rb") as stored:
-                raw_rows = workbook_read(stored)
-        except DomainError as exc:
-            self._pending_discard(request)
+            created = imports.import_stage_confirm(token=token, user=request.user, scope=self.scope)
+        except imports.ImportNotSaved as exc:
             messages.error(request, exc.message)
-            return redirect("members:import")
-        # Checked again: the data or the user's posts may have changed since the preview.
-        rows = import_rows_check(raw_rows=raw_rows, scope=self.scope)
-        try:
-            created = members_import(rows=rows)
+            return self._preview(request, exc.preview)
         except DomainError as exc:
             messages.error(request, exc.message)
-            return self._preview(request, rows, token=token, name=pending.get("name", ""))
-        self._pending_discard(request)
+            return redirect("members:import")
         messages.success(request, _("已导入{count}名党员。").format(count=len(created)))
         return redirect("members:list")
 
-    def _preview(self, request, rows: list[ImportRow], *, token: str, name: str):
-        problems = [message for row in rows for message in row.problems]
+    def _preview(self, request, preview: imports.ImportPreview):
+        rows = preview.rows
         context = {
             "rows": rows,
-            "problems": problems,
+            "problems": [message for row in rows for message in row.problems],
             "invalid_count": sum(1 for row in rows if row.problems),
-            "token": token,
-            "file_name": name,
+            "token": preview.token,
+            "file_name": preview.file_name,
             "form": ImportUploadForm(),
         }
         return render(request, self.preview_template_name, context)
 
-    def _pending_discard(self, request) -> None:
-        pending = request.session.pop(PENDING_KEY, None) or {}
-        token = pending.get("token", "")
-        if _is_token(token):
-            default_storage.delete(_pending_path(token))
-
-
-def _is_token(token: str) -> bool:
-    return len(token) == 32 and all(c in "0123456789abcdef" for c in token)
-
-
-def _pending_path(token: str) -> str:
-    return f"{IMPORT_DIR}/{token}.xlsx"
-
-
-def _stale_uploads_remove() -> None:
-    """Delete uploads left by previews nobody confirmed or cancelled."""
-    try:
-        _dirs, files = default_storage.listdir(IMPORT_DIR)
-    except FileNotFoundError:
-        return
-    limit = timezone.now() - PENDING_MAX_AGE
-    for name in files:
-        path = f"{IMPORT_DIR}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < limit:
-                default_storage.delete(path)
-        except FileNotFoundError:
-            continue
-
 
 def roster_for_export(request, scope):
-    """The roster as the user sees it with the request's search, filters and sorting (same filter as the page)."""
-    return MemberFilter(request.GET, queryset=selectors.members_visible(scope), scope=scope).qs
+    """The roster as the user sees it with the request's search, filters and sorting (same filter as the page):
+    from the query string, or from the form's body for the POST export."""
+    data = request.POST if request.method == "POST" else request.GET
+    return MemberFilter(data, queryset=selectors.members_visible(scope), scope=scope, session=request.session).qs
 
 
 class ExportView(ScopedViewMixin, View):
-    """Stream the filtered roster as .xlsx; full ID numbers only on request, for members the user manages, logged."""
+    """Stream the filtered roster as .xlsx. A GET (the link) gives masked ID numbers; full numbers, for members the
+    user manages and each logged, only through the roster's POST form, so that the filters of an export that holds
+    them (a name, an ID search) are never in its address."""
 
     def get(self, request):
         scope = self.scope
         if not (scope.is_admin or scope.paths(READ)):
             raise Http404
+        if id_search.id_number_in(request.GET):
+            return HttpResponseRedirect(id_search.address_for(request.path, request.session, request.GET))
         members = roster_for_export(request, scope)
-        want_full = request.GET.get("ids") == "full"
+        want_full = request.method == "POST" and request.POST.get("ids") == "full"
         address = client_address(request)
         accesses: list[IdNumberAccess] = []
 
@@ -215,5 +164,9 @@ class ExportView(ScopedViewMixin, View):
         workbook.save(output)
         IdNumberAccess.objects.bulk_create(accesses, batch_size=1000)
         output.seek(0)
-        file_name = _("党员名册_{day}.xlsx").format(day=timezone.localdate().strftime("%Y%m%d"))
+        file_name = download_name(_("党员名册"), day=timezone.localdate(), extension="xlsx")
         return FileResponse(output, as_attachment=True, filename=file_name, content_type=XLSX_TYPE)
+
+    def post(self, request):
+        """The export with full ID numbers (the roster's form posts its filters and ids=full)."""
+        return self.get(request)

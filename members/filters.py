@@ -1,14 +1,20 @@
-"""The roster's search box, filters and sorting (django-filter), shared by the roster page and its export."""
+"""The roster's search box, filters and sorting (django-filter), shared by the roster page and its export.
+
+The form is sent by POST and the roster redirects to its GET address (members.id_search), so that an ID number
+typed into the search box is replaced by a token and never appears in an address.
+"""
 
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Div, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row, Submit
+from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from branches.access import READ, Scope
 from branches.models import Organisation
 
-from . import rules, selectors
+from . import id_search, rules, selectors
 from .models import Education, Member, Status
 
 AGE_BAND_CHOICES = [
@@ -32,9 +38,11 @@ def _indented(top_depth: int):
 
 class MemberFilter(django_filters.FilterSet):
     """Search (name, exact ID number, phone), filters and sorting of the roster; values outside the choices
-    are reported at the field and ignored."""
+    are reported at the field and ignored. An ID-number search arrives as `idq`, a token of the session's
+    (members.id_search), never as the number."""
 
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q", max_length=40)
+    idq = django_filters.CharFilter(method="filter_idq", max_length=40, widget=forms.HiddenInput)
     status = django_filters.ChoiceFilter(label=_("政治面貌"), choices=Status.choices, empty_label=_("全部"))
     organisation = django_filters.ModelChoiceFilter(
         label=_("所在组织"), queryset=None, method="filter_organisation", empty_label=_("全部")
@@ -72,21 +80,23 @@ class MemberFilter(django_filters.FilterSet):
         model = Member
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, scope: Scope, **kwargs):
+    def __init__(self, data=None, queryset=None, *, scope: Scope, session=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
         self.scope = scope
+        self.session = session if session is not None else {}
         self.filters["organisation"].queryset = (
             scope.organisations(READ).order_by("path") if scope.is_authenticated else Organisation.objects.none()
         )
         helper = FormHelper()
-        helper.form_method = "get"
-        helper.disable_csrf = True
+        helper.form_method = "post"
+        helper.form_action = reverse("members:list")
         helper.form_class = "roster-filters"
         more = ("status", "organisation", "education", "age", "mobile", "ordering")
         # On phones only the search box shows; the other filters fold away unless one of them is in use.
         expanded = any(self.data.get(name) for name in more) if self.data else False
         more_label = _("更多筛选")  # outside the f-string below, where makemessages cannot see it
         helper.layout = Layout(
+            Field("idq"),
             Row(
                 Column("q", css_class="col-12 col-md-8 col-lg-6"),
                 Column(
@@ -123,6 +133,10 @@ class MemberFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(selectors.member_search_q(value))
+
+    def filter_idq(self, queryset, name, value):
+        search = id_search.id_search_get(self.session, value)
+        return queryset.filter(id_number_index=search.index) if search else queryset.none()
 
     def filter_organisation(self, queryset, name, value):
         return queryset.filter(selectors.organisation_in_q(value))

@@ -1,18 +1,32 @@
-"""Importing a roster from Excel: check every row, then save all of them or none."""
+"""Importing a roster from Excel: check every row, then save all of them or none.
 
+Between the preview and the confirmation the uploaded file waits as an `ImportStage` row, Fernet-encrypted (it holds
+ID numbers in clear), for an hour at most: `import_stage` keeps it, `import_stage_confirm` imports it,
+`import_stage_discard` drops it when the user cancels, and `import_stages_purge_expired` (a beat task) removes
+previews nobody confirmed or cancelled.
+"""
+
+import io
+import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import IO
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.access import MANAGE, Scope
 from branches.errors import DomainError
 from branches.models import Level, Organisation
 
-from . import rules
-from .models import Member
+from . import crypto, rules
+from .models import ImportStage, Member
 from .services import member_check, member_create
-from .spreadsheets import HEADER_OF, NO, YES, RawRow, cell_date, cell_text, choice_lookup
+from .spreadsheets import HEADER_OF, NO, YES, RawRow, cell_date, cell_text, choice_lookup, workbook_read
+
+#: How long a checked upload waits for its confirmation; older ones are refused and purged.
+STAGE_MAX_AGE = timedelta(hours=1)
 
 _TEXT_LIMITS = {
     name: Member._meta.get_field(name).max_length for name in ("name", "ethnicity", "phone", "work_unit", "position")
@@ -179,3 +193,91 @@ def members_import(*, rows: list[ImportRow]) -> list[Member]:
                 )
             ) from exc
     return created
+
+
+# --- the upload between preview and confirmation -----------------------------------------------------------------
+
+
+@dataclass
+class ImportPreview:
+    """What the preview shows: every checked row, the file's name, and the token to confirm with (empty when a row
+    has problems: such a file is not kept)."""
+
+    rows: list[ImportRow]
+    file_name: str
+    token: str = ""
+
+
+class ImportNotSaved(DomainError):
+    """The confirmation checked the rows again and saved nothing; `preview` shows why."""
+
+    def __init__(self, message: str, *, preview: ImportPreview):
+        super().__init__(message)
+        self.preview = preview
+
+
+def _stage_expired() -> DomainError:
+    return DomainError(_("待导入的文件已失效，请重新上传。"))
+
+
+def import_stage(*, upload: IO[bytes], user, scope: Scope, size: int | None = None) -> ImportPreview:
+    """Read and check an upload; when every row is valid, keep the file encrypted until it is confirmed.
+
+    A new upload replaces the user's earlier one. A broken file raises DomainError and changes nothing.
+    """
+    # Read and checked before the transaction: a large file takes seconds, and nothing is written until the end.
+    rows = import_rows_check(raw_rows=workbook_read(upload, size=size), scope=scope)
+    preview = ImportPreview(rows=rows, file_name=(getattr(upload, "name", "") or "")[:120])
+    content = b""
+    if all(row.is_valid for row in rows):
+        upload.seek(0)
+        content = crypto.encrypt_bytes(upload.read())
+    with transaction.atomic():
+        ImportStage.objects.filter(user=user).delete()
+        if content:
+            token = secrets.token_hex(16)
+            ImportStage.objects.create(token=token, user=user, file_name=preview.file_name, content_encrypted=content)
+            preview.token = token
+    return preview
+
+
+def import_stage_load(*, token: str, user, lock: bool = False) -> ImportStage:
+    """The user's staged upload under `token` if it is younger than STAGE_MAX_AGE; DomainError otherwise."""
+    stages = ImportStage.objects.filter(token=token, user=user, created_at__gte=timezone.now() - STAGE_MAX_AGE)
+    stage = (stages.select_for_update() if lock else stages).first() if token else None
+    if stage is None:
+        raise _stage_expired()
+    return stage
+
+
+@transaction.atomic
+def import_stage_confirm(*, token: str, user, scope: Scope) -> list[Member]:
+    """Check the staged rows again (the data or the user's posts may have changed) and import them all, or none.
+
+    Raises ImportNotSaved (with the rows) when a row now has a problem, DomainError when the upload is gone or
+    expired. A second confirmation of the same upload finds it gone.
+    """
+    stage = import_stage_load(token=token, user=user, lock=True)
+    raw_rows = workbook_read(io.BytesIO(crypto.decrypt_bytes(stage.content_encrypted)))
+    rows = import_rows_check(raw_rows=raw_rows, scope=scope)
+    try:
+        created = members_import(rows=rows)
+    except DomainError as exc:
+        raise ImportNotSaved(exc.message, preview=ImportPreview(rows, stage.file_name, stage.token)) from exc
+    stage.delete()
+    return created
+
+
+@transaction.atomic
+def import_stage_discard(*, user) -> int:
+    """Drop the user's staged upload (the preview was cancelled); returns how many were removed."""
+    deleted, _counts = ImportStage.objects.filter(user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def import_stages_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete staged uploads older than STAGE_MAX_AGE (previews nobody confirmed or cancelled); harmless to repeat."""
+    limit = (now or timezone.now()) - STAGE_MAX_AGE
+    deleted, _counts = ImportStage.objects.filter(created_at__lt=limit).delete()
+    return deleted

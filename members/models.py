@@ -1,8 +1,9 @@
-"""Party members and the log of who read an ID number."""
+"""Party members, the log of who read an ID number, and roster uploads waiting for confirmation."""
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -129,3 +130,26 @@ class IdNumberAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.member} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImportStage(models.Model):
+    """A roster upload between its preview and its confirmation: the file Fernet-encrypted, kept an hour at most.
+
+    Written and removed only by the import services (members.imports); a beat task purges the abandoned ones.
+    """
+
+    token = models.CharField(_("令牌"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("上传人")
+    )
+    file_name = models.CharField(_("文件名"), max_length=120, blank=True)
+    content_encrypted = models.BinaryField(_("文件内容（加密）"))
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("待确认的导入")
+        verbose_name_plural = _("待确认的导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.user})"

@@ -2,6 +2,9 @@
 
 The column headers are a file format shared by the template, the import and the export, so they stay Chinese in
 every interface language (a file downloaded in English can still be imported).
+
+Every row the portal writes goes through `row_append` (a styled cell through `cell_write`): text typed by people (a
+work unit such as `=HYPERLINK(...)`, an organisation's name) is always stored as text, never as a formula.
 """
 
 import zipfile
@@ -14,7 +17,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -88,6 +92,49 @@ def choice_lookup(field_name: str) -> dict[str, str]:
     return lookup
 
 
+# --- writing cells ----------------------------------------------------------------------------------------------
+
+#: What a spreadsheet program may read as the start of a formula or a command when the text is typed or pasted in:
+#: = + - @, and a tab or carriage return before them (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_write(sheet, value: Any, *, number_format: str | None = None) -> Cell:
+    """The one way the portal writes a cell, for normal and write-only sheets alike (pass it to `sheet.append`).
+
+    Text is stored as a string cell whatever it begins with: openpyxl would otherwise store "=1+1" as a formula and
+    "#N/A" as an error. Text that begins like a formula also gets Excel's quote prefix (the style of a cell typed as
+    '=1+1), so it stays text when someone edits the cell. Control characters a workbook cannot hold are dropped
+    instead of failing the whole file.
+    """
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _plain(value: Any) -> bool:
+    """Whether openpyxl stores a value as it is: anything but text it would read as a formula or an error code, or
+    that holds characters a workbook cannot (such text needs `cell_write`)."""
+    if not isinstance(value, str):
+        return True
+    return not (value.startswith(FORMULA_STARTS) or value in ERROR_CODES or ILLEGAL_CHARACTERS_RE.search(value))
+
+
+def row_append(sheet, values: Iterable[Any]) -> None:
+    """Append one row: cells as they are, plain values as they are, any other text through `cell_write`.
+
+    Only text that needs it gets a cell of its own: a roster of 60,000 rows is written as fast as before.
+    """
+    sheet.append([value if isinstance(value, Cell) or _plain(value) else cell_write(sheet, value) for value in values])
+
+
 # --- the template -----------------------------------------------------------------------------------------------
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -139,7 +186,7 @@ def template_workbook(*, organisations: Iterable[Organisation]) -> Workbook:
                 sheet.add_data_validation(validation)
 
         codes = workbook.create_sheet(CODES_SHEET)
-        codes.append([_("党支部代码"), _("党支部名称"), _("党小组代码"), _("党小组名称（所属党支部）")])
+        row_append(codes, [_("党支部代码"), _("党支部名称"), _("党小组代码"), _("党小组名称（所属党支部）")])
         branches, groups = [], []
         for org in organisations:
             (groups if org.is_party_group else branches).append(org)
@@ -147,13 +194,14 @@ def template_workbook(*, organisations: Iterable[Organisation]) -> Workbook:
         for i in range(max(len(branches), len(groups))):
             branch = branches[i] if i < len(branches) else None
             group = groups[i] if i < len(groups) else None
-            codes.append(
+            row_append(
+                codes,
                 [
                     branch.code if branch else None,
                     branch.name if branch else None,
                     group.code if group else None,
                     f"{group.name}（{branch_name.get(group.path[: -Organisation.steplen], '')}）" if group else None,
-                ]
+                ],
             )
         for letter, width in zip("ABCD", (14, 28, 14, 36), strict=True):
             codes.column_dimensions[letter].width = width
@@ -170,7 +218,7 @@ def template_workbook(*, organisations: Iterable[Organisation]) -> Workbook:
             sheet.add_data_validation(validation)
 
         help_sheet = workbook.create_sheet(HELP_SHEET)
-        help_sheet.append([_("党员名册导入说明")])
+        row_append(help_sheet, [_("党员名册导入说明")])
         help_sheet["A1"].font = Font(bold=True, size=14)
         for line in (
             _("1. 在“党员名册”工作表中每行填写一名党员，第一行列名不要修改、删除或调换。"),
@@ -179,12 +227,12 @@ def template_workbook(*, organisations: Iterable[Organisation]) -> Workbook:
             _("4. 一次最多导入{count}行。").format(count=MAX_ROWS),
             "",
         ):
-            help_sheet.append([line])
-        help_sheet.append([_("列名"), _("是否必填"), _("填写要求"), _("可选值")])
+            row_append(help_sheet, [line])
+        row_append(help_sheet, [_("列名"), _("是否必填"), _("填写要求"), _("可选值")])
         for cell in help_sheet[help_sheet.max_row]:
             cell.font = Font(bold=True)
         for row in _help_rows():
-            help_sheet.append(list(row))
+            row_append(help_sheet, row)
         for letter, width in zip("ABCD", (18, 10, 60, 60), strict=True):
             help_sheet.column_dimensions[letter].width = width
         for row in help_sheet.iter_rows(min_row=7):
@@ -194,7 +242,7 @@ def template_workbook(*, organisations: Iterable[Organisation]) -> Workbook:
 
 
 def _write_header(sheet) -> None:
-    sheet.append(list(HEADERS))
+    row_append(sheet, HEADERS)
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = _HEADER_FONT
@@ -371,7 +419,7 @@ def roster_workbook(members: Iterable[Member], *, id_number_for) -> Workbook:
         sheet.freeze_panes = "A2"
         header = []
         for column in COLUMNS:
-            cell = WriteOnlyCell(sheet, value=column.header)
+            cell = cell_write(sheet, column.header)
             cell.font = _HEADER_FONT
             cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
             header.append(cell)
@@ -392,9 +440,7 @@ def roster_workbook(members: Iterable[Member], *, id_number_for) -> Workbook:
                 else:
                     value = getattr(member, column.field) or None
                 if column.kind == "date" and value is not None:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = DATE_FORMAT
-                    value = cell
+                    value = cell_write(sheet, value, number_format=DATE_FORMAT)
                 row.append(value)
-            sheet.append(row)
+            row_append(sheet, row)
     return workbook

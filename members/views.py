@@ -14,7 +14,7 @@ from branches.errors import DomainError
 from branches.models import Level
 from config.proxies import client_address
 
-from . import crypto, history, selectors, services
+from . import crypto, history, id_search, selectors, services
 from .filters import MemberFilter
 from .forms import MemberForm, PhotoForm
 from .models import IdNumberAccess, Member
@@ -64,14 +64,32 @@ def _query_without_page(request) -> str:
 
 
 class MemberListView(MemberViewMixin, ListView):
-    """The roster: search, filters and sorting on top; masked ID numbers; paginated with the total."""
+    """The roster: search, filters and sorting on top; masked ID numbers; paginated with the total.
+
+    The search form POSTs here and is redirected to the roster's GET address, where an ID number is replaced by a
+    token of the session (members.id_search): the number never reaches an address, a log or the history.
+    """
 
     template_name = "members/member_list.html"
     context_object_name = "members"
 
+    def get(self, request, *args, **kwargs):
+        if id_search.id_number_in(request.GET):
+            # An ID number typed into the address itself: take it out of the address and of every link on the page.
+            return HttpResponseRedirect(id_search.address_for(request.path, request.session, request.GET))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        """The search form: redirect to the roster's address for it, starting at the first page."""
+        address = id_search.address_for(request.path, request.session, request.POST, leave_out=("page",))
+        return HttpResponseRedirect(address)
+
     def get_queryset(self):
         self.filterset = MemberFilter(
-            self.request.GET, queryset=selectors.members_visible(self.scope), scope=self.scope
+            self.request.GET,
+            queryset=selectors.members_visible(self.scope),
+            scope=self.scope,
+            session=self.request.session,
         )
         return self.filterset.qs
 
@@ -84,7 +102,11 @@ class MemberListView(MemberViewMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        token = self.request.GET.get(id_search.TOKEN_PARAM, "")
+        search = id_search.id_search_get(self.request.session, token) if token else None
         context.update(
+            id_search=search,
+            id_search_expired=bool(token) and search is None,
             filter=self.filterset,
             total=context["paginator"].count,
             query=_query_without_page(self.request),

@@ -20,8 +20,9 @@ def _log_in(page, base_url: str, username: str, password: str, next_url: str) ->
 
 
 def test_secretary_finds_a_member_and_sees_the_id_number_masked(browser, live_server, world, screenshot):
-    """Log in through the form, open the roster, search by name, open the record: the ID number shows masked and
-    the full number is nowhere in the page until the secretary asks for it (which is logged)."""
+    """Log in through the form, open the roster, search by ID number (kept out of the address) and by name, open the
+    record: the ID number shows masked and the full number is nowhere in the page until the secretary asks for it
+    (which is logged)."""
     member = world.member_a
     full_number = crypto.decrypt(member.id_number_encrypted)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
@@ -32,9 +33,18 @@ def test_secretary_finds_a_member_and_sees_the_id_number_masked(browser, live_se
     assert page.locator("h1").first.inner_text().startswith("党员名册")
     screenshot(page, "roster-1280")
 
+    # An ID number typed into the search box finds the member without ever standing in the address.
+    page.fill("input[name=q]", full_number)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "idq=" in page.url and full_number not in page.url
+    assert page.locator("table tbody tr").count() == 1
+    assert full_number not in page.content()
+
     page.fill("input[name=q]", member.name)
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    assert "idq=" not in page.url
     rows = page.locator("table tbody tr")
     assert rows.count() == 1
     assert member.id_number_masked in rows.first.inner_text()

@@ -21,6 +21,8 @@ CASES = {
         Case({}, _READERS),
         Case({}, _READERS, query="ids=full"),
         Case({}, _READERS, query=f"status=full&q={w.member_b.name}"),
+        # The export with full ID numbers is the roster's POST form.
+        Case({}, _READERS, method="post", data={"ids": "full", "status": "full"}),
     ],
 }
 
@@ -91,6 +93,8 @@ CASES.update(
             Case({}, {"member": 200, **_READERS}),
             Case({}, {"member": 200, **_READERS}, query=f"organisation={w.branch_b.pk}&status=full&ordering=-name"),
             Case({}, {"member": 200, **_READERS}, query="q=%E7%8E%8B&age=under35&mobile=yes&page=99"),
+            # The search form posts and is sent back to the roster's address.
+            Case({}, {"member": 302, **dict.fromkeys(_READERS, 302)}, method="post", data={"q": "王"}),
         ],
         "members:create": lambda w: [
             Case({}, _MANAGERS),

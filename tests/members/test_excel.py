@@ -9,14 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from branches.access import scope_for
 from branches.errors import DomainError
 from members import crypto, spreadsheets
 from members.imports import import_rows_check, members_import
-from members.models import IdNumberAccess, Member, Status
+from members.models import IdNumberAccess, ImportStage, Member, Status
+from tests.downloads import disposition_name
 from tests.factories import MemberFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -73,23 +74,27 @@ def _upload(client, content: bytes, name: str = "名册.xlsx"):
     )
 
 
+def _staged_token(client) -> str:
+    """The token of the upload the client's user has waiting for confirmation ("" when none)."""
+    user_id = client.session["_auth_user_id"]
+    return ImportStage.objects.filter(user_id=user_id).values_list("token", flat=True).first() or ""
+
+
 def _confirm(client):
-    token = client.session[spreadsheets_pending_key()]["token"]
-    return client.post(reverse("members:import"), {"action": "confirm", "token": token})
-
-
-def spreadsheets_pending_key() -> str:
-    from members.excel_views import PENDING_KEY
-
-    return PENDING_KEY
+    return client.post(reverse("members:import"), {"action": "confirm", "token": _staged_token(client)})
 
 
 def _content(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def _export(client, query: str = "") -> list[tuple]:
-    response = client.get(reverse("members:export") + (f"?{query}" if query else ""))
+def _export(client, query: str = "", *, full: bool = False) -> list[tuple]:
+    """The rows of an export: the GET link with `query`, or (`full`) the POST form with the same fields."""
+    if full:
+        data = {key: value for key, _eq, value in (part.partition("=") for part in query.split("&") if part)}
+        response = client.post(reverse("members:export"), {**data, "ids": "full"})
+    else:
+        response = client.get(reverse("members:export") + (f"?{query}" if query else ""))
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     sheet = load_workbook(io.BytesIO(_content(response)), read_only=True).worksheets[0]
@@ -120,7 +125,17 @@ def test_template_has_the_columns_instructions_and_only_the_users_codes(client, 
     assert "身份证号" in help_text and "大专" in help_text
 
 
-def test_template_round_trip_creates_members_with_encrypted_id_numbers(client, world, settings):
+def test_template_and_export_download_under_dated_safe_names(client, world):
+    """The template and the roster export are named by the one safe-name function: title, today's date, .xlsx."""
+    client.force_login(world.secretary_a)
+    today = timezone.localdate().isoformat()
+    template = client.get(reverse("members:import_template"))
+    assert disposition_name(template) == f"党员名册导入模板_{today}.xlsx"
+    export = client.get(reverse("members:export"))
+    assert disposition_name(export) == f"党员名册_{today}.xlsx"
+
+
+def test_template_round_trip_creates_members_with_encrypted_id_numbers(client, world):
     """Download the template, fill three rows, upload, confirm: three members, ID numbers encrypted and masked."""
     client.force_login(world.secretary_a)
     workbook = load_workbook(io.BytesIO(client.get(reverse("members:import_template")).content))
@@ -159,8 +174,8 @@ def test_template_round_trip_creates_members_with_encrypted_id_numbers(client, w
     assert "全部检查通过" in preview.content.decode()
     assert ids[0] not in preview.content.decode()  # the preview shows masked numbers only
     assert Member.objects.filter(name__in=["刘一", "陈二", "杨三"]).count() == 0
-    stored = list((settings.MEDIA_ROOT / "imports").iterdir())
-    assert len(stored) == 1
+    assert ImportStage.objects.filter(user=world.secretary_a).count() == 1
+    assert preview.context["token"] == _staged_token(client)
 
     response = _confirm(client)
     assert response.status_code == 302
@@ -176,12 +191,12 @@ def test_template_round_trip_creates_members_with_encrypted_id_numbers(client, w
     assert (chen.party_group, chen.status, chen.is_mobile) == (world.group_a1, Status.PROBATIONARY, True)
     assert (chen.applied_on, chen.joined_on) == (date(2020, 3, 1), date(2021, 7, 1))
     assert created["杨三"].education == "" and created["杨三"].applied_on == date(2000, 3, 1)
-    assert not list((settings.MEDIA_ROOT / "imports").iterdir())  # the pending upload is gone
-    assert spreadsheets_pending_key() not in client.session
+    assert not ImportStage.objects.exists()  # the staged upload is gone
 
 
 def test_one_bad_row_among_good_ones_saves_nothing(client, world):
-    """A preview with one bad row names it in Chinese and offers no confirmation; forcing it saves nothing."""
+    """A preview with one bad row names it in Chinese, offers no confirmation and keeps no file; forcing a
+    confirmation saves nothing."""
     client.force_login(world.secretary_a)
     bad_id = make_id_number(date(1991, 4, 5))
     bad_id = bad_id[:17] + ("0" if bad_id[17] != "0" else "1")
@@ -193,10 +208,11 @@ def test_one_bad_row_among_good_ones_saves_nothing(client, world):
     assert 'value="confirm"' not in html
     assert "其中1行有问题" in html
 
+    assert not ImportStage.objects.exists()
+
     before = Member.objects.count()
-    response = _confirm(client)
-    assert response.status_code == 200
-    assert "有1行存在问题，未导入任何数据" in response.content.decode()
+    response = client.post(reverse("members:import"), {"action": "confirm", "token": preview.context["token"]})
+    assert response.status_code == 302
     assert Member.objects.count() == before
 
 
@@ -229,7 +245,7 @@ def test_wrong_columns_are_named_in_one_message(client, world):
     errors = response.context["form"].errors["file"]
     assert len(errors) == 1
     assert "缺少列：民族" in errors[0] and "无法识别的列：备注" in errors[0]
-    assert spreadsheets_pending_key() not in client.session
+    assert not ImportStage.objects.exists()
 
 
 NOT_XLSX = "文件不是有效的Excel（.xlsx）文件。"
@@ -256,7 +272,7 @@ def test_a_file_that_is_not_xlsx_is_refused(client, world, content, message):
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == [message]
     assert message in response.content.decode()
-    assert spreadsheets_pending_key() not in client.session
+    assert not ImportStage.objects.exists()
 
 
 def test_file_over_the_size_cap_is_refused(client, world, settings):
@@ -363,7 +379,7 @@ def test_confirm_without_a_pending_upload_saves_nothing(client, world):
     assert response.status_code == 302
     assert response["Location"] == reverse("members:import")
     _upload(client, _workbook([_row()]))
-    token = client.session[spreadsheets_pending_key()]["token"]
+    token = _staged_token(client)
     other = client.__class__()
     other.force_login(world.admin)
     other.post(reverse("members:import"), {"action": "confirm", "token": token})
@@ -393,14 +409,16 @@ def test_a_secretary_who_lost_the_post_cannot_confirm(client, world):
     assert Member.objects.count() == before
 
 
-def test_cancel_removes_the_pending_upload(client, world, settings):
-    """Cancelling a preview deletes the stored file and saves nothing."""
+def test_cancel_removes_the_pending_upload(client, world):
+    """Cancelling a preview deletes the staged file and saves nothing."""
     client.force_login(world.secretary_a)
     _upload(client, _workbook([_row()]))
+    assert ImportStage.objects.count() == 1
+    before = Member.objects.count()
     response = client.post(reverse("members:import"), {"action": "cancel"})
     assert response.status_code == 302
-    assert not list((settings.MEDIA_ROOT / "imports").iterdir())
-    assert spreadsheets_pending_key() not in client.session
+    assert not ImportStage.objects.exists()
+    assert Member.objects.count() == before
 
 
 def test_reviewer_and_member_cannot_import(client, world):
@@ -418,10 +436,10 @@ def test_reviewer_and_member_cannot_import(client, world):
 def test_export_masks_id_numbers_for_a_reviewer(client, world):
     """A reviewer's export lists their subtree with masked ID numbers, even when asking for full ones."""
     client.force_login(world.reviewer)
-    response = client.get(reverse("members:export") + "?ids=full")
+    response = client.post(reverse("members:export"), {"ids": "full"})
     assert "attachment" in response["Content-Disposition"]
     assert "filename*=utf-8''" in response["Content-Disposition"]
-    rows = _export(client, "ids=full")
+    rows = _export(client, full=True)
     assert rows[0] == spreadsheets.HEADERS
     by_name = {row[0]: row for row in rows[1:]}
     assert set(by_name) == {"张书记", "王党员", "预备党员甲"}
@@ -442,14 +460,17 @@ def test_export_applies_the_roster_filters(client, world):
 
 
 def test_full_id_numbers_only_on_request_for_managed_members_and_logged(client, world):
-    """Masked by default; with ids=full a secretary gets full numbers of their branch, each logged as an export."""
+    """Masked by default (and on a GET link asking for full numbers); the POST form with ids=full gives a secretary
+    full numbers of their branch, each logged as an export."""
     client.force_login(world.secretary_a)
     id_column = spreadsheets.HEADERS.index("身份证号")
     masked = {row[0]: row[id_column] for row in _export(client)[1:]}
     assert masked["王党员"] == world.member_a.id_number_masked
+    linked = {row[0]: row[id_column] for row in _export(client, "ids=full")[1:]}
+    assert linked == masked
     assert not IdNumberAccess.objects.exists()
 
-    full = {row[0]: row[id_column] for row in _export(client, "ids=full")[1:]}
+    full = {row[0]: row[id_column] for row in _export(client, full=True)[1:]}
     assert full["王党员"] == crypto.decrypt(world.member_a.id_number_encrypted)
     logs = IdNumberAccess.objects.filter(user=world.secretary_a, purpose="export")
     assert logs.count() == 3
@@ -459,7 +480,7 @@ def test_full_id_numbers_only_on_request_for_managed_members_and_logged(client, 
 def test_export_round_trips_through_the_import_checks(client, world):
     """An exported file has the template's columns, so it reads back as rows (here: every ID already registered)."""
     client.force_login(world.admin)
-    response = client.get(reverse("members:export") + f"?ids=full&organisation={world.branch_a.pk}")
+    response = client.post(reverse("members:export"), {"ids": "full", "organisation": world.branch_a.pk})
     raw = spreadsheets.workbook_read(io.BytesIO(_content(response)))
     rows = import_rows_check(raw_rows=raw, scope=scope_for(world.admin))
     assert len(rows) == 3
@@ -476,7 +497,7 @@ def test_member_cannot_export(client, world):
 def test_export_query_count_does_not_grow_with_rows(client, world, role, django_assert_num_queries):
     """The export costs the same number of queries with 5 and with 50 members (full numbers logged in bulk)."""
     client.force_login(world.users()[role])
-    url = reverse("members:export") + "?ids=full"
+    url = reverse("members:export")
 
     def grow(total: int) -> None:
         for _i in range(total - Member.objects.filter(organisation=world.branch_a).count()):
@@ -484,8 +505,8 @@ def test_export_query_count_does_not_grow_with_rows(client, world, role, django_
 
     grow(5)
     with CaptureQueriesContext(connection) as captured:
-        _content(client.get(url))
+        _content(client.post(url, {"ids": "full"}))
     grow(50)
     with django_assert_num_queries(len(captured)):
-        rows = _content(client.get(url))
+        rows = _content(client.post(url, {"ids": "full"}))
     assert len(load_workbook(io.BytesIO(rows)).worksheets[0]["A"]) >= 51
