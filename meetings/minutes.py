@@ -239,8 +239,9 @@ def minutes_pdf(meeting: Meeting) -> bytes:
 def minutes_filename(meeting: Meeting) -> str:
     """The PDF's download name: the organisation's 会议记录 and the meeting's date, safe whatever the name holds."""
     title = _("%(org)s会议记录") % {"org": meeting.organisation.name}
-    day = None if is_unreadable(meeting.starts_at) else timezone.localtime(meeting.starts_at).date()
-    return download_name(title, day=day, extension="pdf")
+    if is_unreadable(meeting.starts_at):
+        return download_name(f"{title}_{date_text(meeting.starts_at)}", extension="pdf")
+    return download_name(title, day=timezone.localtime(meeting.starts_at).date(), extension="pdf")
 
 
 class MinutesPdfView(ScopedViewMixin, View):
