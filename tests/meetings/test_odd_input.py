@@ -19,3 +19,18 @@ def test_superscript_digits_in_ids_do_not_fail(client, world, name, params, stat
     """`"²".isdigit()` is true but int("²") fails: such an id is treated like any unknown id."""
     client.force_login(world.secretary_a)
     assert client.get(reverse(name), params).status_code == status
+
+
+def test_an_attendance_state_not_offered_is_shown_at_its_line(client, world):
+    """A state the attendance page does not offer comes back with the message at that person's line (not a server
+    error, as when the line had no leave-reason message to fall back on); nothing is saved."""
+    from tests.factories import make_meeting
+
+    meeting = make_meeting(world.branch_a, ("theme_day",), status="held", attendees=[world.member_a])
+    before = meeting.attendances.get(member=world.member_a).state
+    client.force_login(world.secretary_a)
+    data = {"action": "attendance", "version": meeting.version, f"state_{world.member_a.pk}": "late"}
+    response = client.post(reverse("meetings:attendance", args=[meeting.pk]), data)
+    assert response.status_code == 200
+    assert f'href="#line-{world.member_a.pk}"' in response.content.decode()
+    assert meeting.attendances.get(member=world.member_a).state == before
