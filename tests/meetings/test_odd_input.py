@@ -34,3 +34,18 @@ def test_an_attendance_state_not_offered_is_shown_at_its_line(client, world):
     assert response.status_code == 200
     assert f'href="#line-{world.member_a.pk}"' in response.content.decode()
     assert meeting.attendances.get(member=world.member_a).state == before
+
+
+@pytest.mark.parametrize("member_id", [str(2**63), str(10**30)])
+def test_an_attendee_id_beyond_the_integer_range_is_an_invalid_choice(client, world, member_id):
+    """An id no database row can have, in the list of who is expected, is refused with the field's message (on
+    SQLite, which cannot even compare with such a number, it was a server error); the list stays as it was."""
+    from tests.factories import make_meeting
+
+    meeting = make_meeting(world.branch_a, ("theme_day",), status="held", attendees=[world.member_a])
+    client.force_login(world.secretary_a)
+    data = {"action": "attendees", "version": meeting.version, "members": [member_id]}
+    response = client.post(reverse("meetings:attendance", args=[meeting.pk]), data)
+    assert response.status_code == 200
+    assert "所选人员不是本支部党员，不能列入参会人员。" in response.content.decode()
+    assert list(meeting.attendances.values_list("member_id", flat=True)) == [world.member_a.pk]
