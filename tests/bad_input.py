@@ -50,6 +50,8 @@ class Try:
     with_fields: dict = field(default_factory=dict)
     #: The refusal must be shown at this field.
     at_field: bool = False
+    #: Handled alike by every field of its kind (a date that is no date, a NUL): tried on one field per form.
+    once: bool = False
 
     def __post_init__(self):
         if not self.label:
@@ -95,7 +97,7 @@ def _choices(f: Field) -> list[Try]:
 
 
 def _texts(f: Field, max_length: int | None) -> list[Try]:
-    tries = [Try(TEXT, refuse=False, label="formula+SQL+markup"), Try(NUL, refuse=True)]
+    tries = [Try(TEXT, refuse=False, label="formula+SQL+markup"), Try(NUL, refuse=True, once=True)]
     if max_length:
         # Far over the limit: also over every column a longer limit elsewhere might write it to.
         tries.append(Try("长" * OVER_LIMIT, refuse=True, label=f"'长'×{OVER_LIMIT} (maxlength {max_length})"))
@@ -120,9 +122,15 @@ def _id_numbers(f: Field) -> list[Try]:
     return [*tries, *_texts(f, f.maxlength)]
 
 
-DATES = ["0001-01-01", "0202-01-01", "9999-12-31", "2025-02-30", MARKUP]
-DATETIMES = ["0001-01-01T00:00", "0202-03-04T10:00", "9999-12-31T23:59", "2025-02-30T10:00", MARKUP]
-MONTHS = ["0001-01", "0202-02", "9999-12", "2026-13", MARKUP]
+#: Out of range (each field has its own range), then no date at all (parsed alike for every field).
+DATES = ["0001-01-01", "0202-01-01", "9999-12-31"], ["2025-02-30", MARKUP]
+DATETIMES = ["0001-01-01T00:00", "0202-03-04T10:00", "9999-12-31T23:59"], ["2025-02-30T10:00", MARKUP]
+MONTHS = ["0001-01", "0202-02", "9999-12"], ["2026-13", MARKUP]
+
+
+def _dates(values: tuple[list[str], list[str]]) -> list[Try]:
+    in_range, no_date = values
+    return [Try(v, refuse=True) for v in in_range] + [Try(v, refuse=True, once=True) for v in no_date]
 
 
 def _pdf() -> bytes:
@@ -186,11 +194,11 @@ def _tries_for(f: Field) -> list[Try]:
     if f.kind == "file":
         return _files(f)
     if f.kind == "date":
-        return [Try(v, refuse=True) for v in DATES]
+        return _dates(DATES)
     if f.kind == "datetime-local":
-        return [Try(v, refuse=True) for v in DATETIMES]
+        return _dates(DATETIMES)
     if f.kind == "month":
-        return [Try(v, refuse=True) for v in MONTHS]
+        return _dates(MONTHS)
     if f.kind == "number":
         return _numbers(f)
     if f.kind in ("select", "radio") or (f.kind == "checkbox" and (f.multiple or len(f.options) > 1)):
@@ -214,9 +222,9 @@ def query_values(own: str) -> list[str]:
     """Values for a query parameter whose page value is `own` (a number, a date, a month, a period, or text)."""
     base = [TEXT, NUL, "长" * 2000, ""]
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", own):
-        return [*DATES, *base]
+        return [*DATES[0], *DATES[1], *base]
     if re.fullmatch(r"\d{4}-\d{2}", own):
-        return [*MONTHS, *base]
+        return [*MONTHS[0], *MONTHS[1], *base]
     if re.fullmatch(r"\d{4}(-Q\d|-\d{1,2})?", own):
         return ["0001", "0202-Q1", "9999-Q4", "2026-Q5", "10000", "2026-00", *base]
     return ["0", "-1", BIG, "²", "１", *base]

@@ -89,16 +89,21 @@ def load_cases() -> tuple[dict, dict]:
     return cases, exempt
 
 
-def takes_post(name: str) -> bool:
-    """Whether the view of a URL name answers POST (a write URL)."""
+def view_of(name: str):
+    """The view of a URL name: its class for a class-based view, else the function."""
     namespace, _sep, short = name.rpartition(":")
     resolver = get_resolver()
     for part in filter(None, namespace.split(":")):
         resolver = resolver.namespace_dict[part][1]
     for pattern in resolver.url_patterns:
         if getattr(pattern, "name", None) == short and hasattr(pattern, "callback"):
-            view_class = getattr(pattern.callback, "view_class", None)
-            if view_class is None:
-                return True  # a function view may take anything
-            return "post" in view_class.http_method_names and hasattr(view_class, "post")
+            return getattr(pattern.callback, "view_class", pattern.callback)
     raise LookupError(name)
+
+
+def takes_post(name: str) -> bool:
+    """Whether the view of a URL name answers POST (a write URL)."""
+    view = view_of(name)
+    if not isinstance(view, type):
+        return True  # a function view may take anything
+    return "post" in view.http_method_names and hasattr(view, "post")
