@@ -9,9 +9,9 @@ must then be shown escaped everywhere.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.page_forms import Field
 
@@ -115,22 +115,24 @@ def _id_numbers(f: Field) -> list[Try]:
         return first17 + id_check_char(first17)
 
     tries = []
-    for birth in (f"{date.today().year + 1}0101", "02020101", "00010101"):
+    future = f"{timezone.localdate().year + 1}0101"
+    for birth in (future, "02020101", "00010101"):
         with_fields = {"birth_date": f"{birth[:4]}-{birth[4:6]}-{birth[6:]}"}
-        tries.append(Try(number(birth), refuse=True, with_fields=with_fields, at_field=True,
+        # A birth date in the future makes the number itself invalid: the refusal names the ID number.
+        tries.append(Try(number(birth), refuse=True, with_fields=with_fields, at_field=birth == future,
                          label=f"ID number born {with_fields['birth_date']}"))
     return [*tries, *_texts(f, f.maxlength)]
 
 
-#: Out of range (each field has its own range), then no date at all (parsed alike for every field).
+#: Out of any sane range (each field has its own range), then no date at all (parsed alike for every field).
 DATES = ["0001-01-01", "0202-01-01", "9999-12-31"], ["2025-02-30", MARKUP]
 DATETIMES = ["0001-01-01T00:00", "0202-03-04T10:00", "9999-12-31T23:59"], ["2025-02-30T10:00", MARKUP]
 MONTHS = ["0001-01", "0202-02", "9999-12"], ["2026-13", MARKUP]
 
 
 def _dates(values: tuple[list[str], list[str]]) -> list[Try]:
-    in_range, no_date = values
-    return [Try(v, refuse=True) for v in in_range] + [Try(v, refuse=True, once=True) for v in no_date]
+    out_of_range, no_date = values
+    return [Try(v, refuse=True) for v in out_of_range] + [Try(v, refuse=True, once=True) for v in no_date]
 
 
 def _pdf() -> bytes:
@@ -158,12 +160,15 @@ def _workbook_with_bad_values() -> bytes:
 
 
 def _files(f: Field) -> list[Try]:
+    """Empty, fake, over-cap uploads (refused), and a real file of the accepted kind under a name of markup far
+    longer than any column (it may be kept, under a name that fits, shown as text)."""
     accept = f.accept.lower()
-    if "pdf" in accept or "xlsx" in accept or ".doc" in accept:
-        extension = ".xlsx" if accept.startswith(".xlsx") else ".pdf"
+    if "xlsx" in accept and "pdf" not in accept:
+        extension, content_type, real = ".xlsx", "application/octet-stream", _workbook_with_bad_values
+    elif "pdf" in accept:
+        extension, content_type, real = ".pdf", "application/pdf", _pdf
     else:
-        extension = ".jpg"
-    content_type = {".xlsx": "application/octet-stream", ".pdf": "application/pdf"}.get(extension, "image/jpeg")
+        extension, content_type, real = ".jpg", "image/jpeg", _image
 
     def upload(name: str, content: bytes | Callable[[], bytes]) -> Callable[[], SimpleUploadedFile]:
         return lambda: SimpleUploadedFile(name, content() if callable(content) else content, content_type=content_type)
@@ -172,11 +177,12 @@ def _files(f: Field) -> list[Try]:
         Try(upload(f"empty{extension}", b""), refuse=True, label="an empty file"),
         Try(upload(f"text{extension}", b"just text, not the file it claims to be"), refuse=True, label="a text file"),
         Try(upload(f"huge{extension}", b"\0" * (UPLOAD_CAP + 1)), refuse=True, label=f"{UPLOAD_CAP + 1} bytes"),
-        Try(upload(f"{MARKUP}{extension}", b"<html>" + MARKUP.encode()), refuse=True, label="markup named as a file"),
     ]
     if extension == ".xlsx":
-        tries.append(Try(upload("bad-values.xlsx", _workbook_with_bad_values), refuse=True,
-                         label="the import template filled with bad values"))
+        tries.append(Try(upload("bad-values.xlsx", real), refuse=True, label="the import's columns full of bad values"))
+    else:
+        name = MARKUP.replace("/", "") + "长" * 300 + extension
+        tries.append(Try(upload(name, real), refuse=False, label=f"a real {extension} named with markup, 300+ chars"))
     return tries
 
 
