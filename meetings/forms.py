@@ -250,10 +250,31 @@ class AttendanceForm(forms.Form):
         ]
 
 
+#: The largest id a row can have (a 64-bit signed integer on PostgreSQL and SQLite).
+LARGEST_ID = 2**63 - 1
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """People chosen by id; an id beyond the database's integer range is an invalid choice like any unknown id
+    (SQLite cannot even compare with such a number: Django's own lookup raised OverflowError)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                beyond = abs(int(str(pk))) > LARGEST_ID
+            except ValueError:
+                continue  # not a number: Django's own check refuses it
+            if beyond:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
 class AttendeesForm(forms.Form):
     """Who is expected: any party member of the meeting's branch."""
 
-    members = forms.ModelMultipleChoiceField(
+    members = PeopleChoiceField(
         label=_("应到人员"),
         queryset=None,
         required=False,

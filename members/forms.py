@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
 from django.conf import settings
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from branches.access import MANAGE, Scope
@@ -64,8 +64,9 @@ class MemberForm(forms.ModelForm):
         if editing:
             self.fields["id_number"].required = False
             self.fields["id_number"].label = _("新身份证号")
+            # A help text is shown as markup: the stored number goes into it escaped.
             self.fields["id_number"].help_text = _("不修改请留空；当前号码：%(masked)s") % {
-                "masked": self.instance.id_number_masked
+                "masked": escape(self.instance.id_number_masked)
             }
             self.initial["version"] = self.instance.version
         self.helper = FormHelper()

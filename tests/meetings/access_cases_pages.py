@@ -135,9 +135,16 @@ def _edit_cases(w):
 
 
 def _attendance_cases(w):
+    from meetings.services import guest_add
+
     held_a = _meeting(w.branch_a, "held")
     held_b = _meeting(w.branch_b, "held")
+    with_guest = _meeting(w.branch_a, "held")
+    guest = guest_add(meeting=with_guest, name="周积极", kind="activist")
     return [
+        # A guest on the list: the page shows the remove form; removing answers with the page.
+        Case({"pk": with_guest.pk}, _MANAGE_A),
+        Case({"pk": with_guest.pk}, _SAVED_A, method="post", data={"action": "guest_remove", "guest": guest.pk}),
         Case({"pk": held_a.pk}, _MANAGE_A),
         Case({"pk": held_b.pk}, _MANAGE_B),
         Case({"pk": held_a.pk}, _SAVED_A, method="post", data=_attendance_data(held_a, "absent")),

@@ -16,6 +16,8 @@ CASES = {
         # An upload without a file shows the form again with its error; nothing is saved.
         Case({}, _MANAGERS, method="post", data={"action": "upload"}),
         Case({}, {"secretary_a": 302, "secretary_b": 302, "admin": 302}, method="post", data={"action": "cancel"}),
+        # A filled template: the preview (with the confirm step) for managers; for B's secretary branch A is unknown.
+        Case({}, _MANAGERS, method="post", data=lambda: _import_upload_data("A")),
     ],
     "members:export": lambda w: [
         Case({}, _READERS),
@@ -27,6 +29,33 @@ CASES = {
 }
 
 EXEMPT: dict[str, str] = {}
+
+
+def _import_upload_data(branch_code: str) -> dict:
+    """The import's first step: a template filled with one valid applicant of the branch."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from members.spreadsheets import HEADERS, workbook_bytes
+    from tests.factories import make_id_number
+
+    values = {
+        "姓名": "新党员",
+        "性别": "女",
+        "民族": "汉族",
+        "出生日期": date(1990, 2, 3),
+        "身份证号": make_id_number(date(1990, 2, 3)),
+        "党支部代码": branch_code,
+        "政治面貌": "入党申请人",
+        "递交入党申请日期": "2024-05-06",
+        "流动党员": "否",
+    }
+    workbook = Workbook()
+    workbook.active.append(list(HEADERS))
+    workbook.active.append([values.get(header) for header in HEADERS])
+    return {"action": "upload", "file": SimpleUploadedFile("名册.xlsx", workbook_bytes(workbook))}
 
 
 # --- Member pages (H2a) -------------------------------------------------------------------------------------------
