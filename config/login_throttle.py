@@ -10,6 +10,21 @@ from django.db.models import Sum
 from django.http import HttpRequest
 
 
+#: Longest login name kept in the throttle's records: the longest an account may have (auth.User.username).
+USERNAME_MAX_LENGTH = 150
+
+
+def client_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The login name a failed login is counted under (AXES_USERNAME_CALLABLE), cut to USERNAME_MAX_LENGTH.
+
+    Axes stores it in a column of 255 characters; a longer name (which no account has) made the record of the
+    failure fail with a database error, a 500. Cut, it is counted like any other name that matches no account.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
+    return None if username is None else str(username)[:USERNAME_MAX_LENGTH]
+
+
 class AccountAndAddressHandler(AxesDatabaseHandler):
     """Axes' database handler with a second, separate count per address.
 

@@ -7,8 +7,9 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,8 @@ from .filters import MemberFilter
 from .models import IdNumberAccess, Member
 from .spreadsheets import MAX_ROWS, roster_workbook, template_workbook, workbook_bytes
 
+#: Query parameter of the preview page: the staged upload's token.
+STAGE_PARAM = "stage"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -80,6 +83,14 @@ class ImportView(_ManagersOnlyMixin, View):
     preview_template_name = "members/import_preview.html"
 
     def get(self, request):
+        token = request.GET.get(STAGE_PARAM)
+        if token is not None:
+            try:
+                preview = imports.import_stage_preview(token=token, user=request.user, scope=self.scope)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                return redirect("members:import")
+            return self._preview(request, preview)
         return render(request, self.template_name, {"form": ImportUploadForm()})
 
     def post(self, request):
@@ -102,7 +113,10 @@ class ImportView(_ManagersOnlyMixin, View):
         except DomainError as exc:
             form.add_error("file", exc.message)
             return render(request, self.template_name, {"form": form})
-        return self._preview(request, preview)
+        if preview.token:
+            # Kept until confirmed: the preview is a page of its own (reloading it does not upload again).
+            return redirect(f"{reverse('members:import')}?{urlencode({STAGE_PARAM: preview.token})}")
+        return self._preview(request, preview)  # a row has problems: nothing was kept
 
     def _confirm(self, request):
         token = request.POST.get("token", "")

@@ -25,6 +25,11 @@ SESSION_KEY = "members_id_searches"
 MAX_SEARCHES = 20
 #: Form fields that never belong in the address.
 NOT_IN_ADDRESS = ("csrfmiddlewaretoken",)
+#: Bounds of the address built from a submitted form: a search or filter value longer than this is cut, and fields
+#: beyond this many are left out (no form of the roster or the admin list has as many), so a hostile form cannot
+#: make an address longer than a redirect may carry.
+MAX_VALUE_LENGTH = 200
+MAX_FIELDS = 40
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,8 @@ def id_search_get(session, token: str | None) -> IdSearch | None:
 
 
 def id_number_in(data: QueryDict) -> bool:
-    """Whether a query's search text is shaped like an ID number (it must not stay in an address)."""
-    return rules.looks_like_id_number(data.get(TEXT_PARAM, ""))
+    """Whether any value of a query is shaped like an ID number (it must not stay in an address)."""
+    return any(rules.looks_like_id_number(value) for _key, values in data.lists() for value in values)
 
 
 def search_query(session, data: QueryDict, *, leave_out: tuple[str, ...] = ()) -> str:
@@ -63,11 +68,14 @@ def search_query(session, data: QueryDict, *, leave_out: tuple[str, ...] = ()) -
 
     Empty fields, the CSRF token and `leave_out` (such as the page number) are left out. A search text shaped like
     an ID number becomes `idq=<token>`; any other search text ends an earlier ID search; with no search text, an
-    earlier ID search (its token) is kept, so changing a filter keeps it.
+    earlier ID search (its token) is kept, so changing a filter keeps it. An ID number in any other field is no
+    value of that field: it is left out. Values are cut at MAX_VALUE_LENGTH and fields at MAX_FIELDS.
     """
     query = QueryDict(mutable=True)
-    for key, values in data.lists():
-        kept = [value for value in values if value.strip()]
+    for key, values in list(data.lists())[:MAX_FIELDS]:
+        kept = [value[:MAX_VALUE_LENGTH] for value in values if value.strip()]
+        if key != TEXT_PARAM:
+            kept = [value for value in kept if not rules.looks_like_id_number(value)]
         if kept and key not in NOT_IN_ADDRESS and key not in leave_out:
             query.setlist(key, kept)
     text = query.get(TEXT_PARAM, "").strip()

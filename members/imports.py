@@ -7,6 +7,7 @@ previews nobody confirmed or cancelled.
 """
 
 import io
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -216,6 +217,10 @@ class ImportNotSaved(DomainError):
         self.preview = preview
 
 
+#: What a staged upload's token looks like (secrets.token_hex(16)).
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
 def _stage_expired() -> DomainError:
     return DomainError(_("待导入的文件已失效，请重新上传。"))
 
@@ -242,12 +247,22 @@ def import_stage(*, upload: IO[bytes], user, scope: Scope, size: int | None = No
 
 
 def import_stage_load(*, token: str, user, lock: bool = False) -> ImportStage:
-    """The user's staged upload under `token` if it is younger than STAGE_MAX_AGE; DomainError otherwise."""
+    """The user's staged upload under `token` if it is younger than STAGE_MAX_AGE; DomainError otherwise (also for
+    a token that is not one `import_stage` makes: 32 hexadecimal digits)."""
+    if not _TOKEN.fullmatch(token or ""):
+        raise _stage_expired()
     stages = ImportStage.objects.filter(token=token, user=user, created_at__gte=timezone.now() - STAGE_MAX_AGE)
-    stage = (stages.select_for_update() if lock else stages).first() if token else None
+    stage = (stages.select_for_update() if lock else stages).first()
     if stage is None:
         raise _stage_expired()
     return stage
+
+
+def import_stage_preview(*, token: str, user, scope: Scope) -> ImportPreview:
+    """The preview of the user's staged upload, its rows checked again; DomainError when it is gone or expired."""
+    stage = import_stage_load(token=token, user=user)
+    raw_rows = workbook_read(io.BytesIO(crypto.decrypt_bytes(stage.content_encrypted)))
+    return ImportPreview(import_rows_check(raw_rows=raw_rows, scope=scope), stage.file_name, stage.token)
 
 
 @transaction.atomic

@@ -272,3 +272,12 @@ def test_password_change_works_and_keeps_the_user_signed_in(user):
     fresh = Client()
     assert _login(fresh, "zhangsan", PASSWORD).status_code == 200
     assert _login(fresh, "zhangsan", "Hongqi-2026-xin").status_code == 302
+
+
+def test_a_login_name_longer_than_any_account_is_a_failed_login(user):
+    """A login name of 10,000 characters is a wrong login like any other (200 with the form), counted under its
+    first 150 characters, the longest an account may have (it was a 500: the throttle's column holds 255)."""
+    name = "长" * 10_000
+    assert _fail(Client(), name, 2) == [200, 200]
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == "长" * 150 and attempt.failures_since_start == 2

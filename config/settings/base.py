@@ -114,6 +114,7 @@ AXES_RESET_ON_SUCCESS = True
 # X-Forwarded-For address from the right (config/proxies.py, also used for the ID-number audit rows).
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
+AXES_USERNAME_CALLABLE = "config.login_throttle.client_username"
 # axes warns when its lock-out parameters leave out the address; the handler above counts it with its own limit.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

@@ -16,8 +16,14 @@ CASES = {
         # An upload without a file shows the form again with its error; nothing is saved.
         Case({}, _MANAGERS, method="post", data={"action": "upload"}),
         Case({}, {"secretary_a": 302, "secretary_b": 302, "admin": 302}, method="post", data={"action": "cancel"}),
-        # A filled template: the preview (with the confirm step) for managers; for B's secretary branch A is unknown.
-        Case({}, _MANAGERS, method="post", data=lambda: _import_upload_data("A")),
+        # A filled template: A's secretary and admins are sent on to its preview (with the confirm step); for B's
+        # secretary branch A is unknown, so the preview shows the problem at once and nothing is kept.
+        Case(
+            {},
+            {"secretary_a": 302, "secretary_b": 200, "admin": 302},
+            method="post",
+            data=lambda: _import_upload_data("A"),
+        ),
     ],
     "members:export": lambda w: [
         Case({}, _READERS),

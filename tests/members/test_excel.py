@@ -69,8 +69,11 @@ def _workbook(rows: list[list], headers: list[str] | None = None) -> bytes:
 
 
 def _upload(client, content: bytes, name: str = "名册.xlsx"):
+    """Upload a file and follow on to its preview (a fully valid file is kept and previewed on a page of its own)."""
     return client.post(
-        reverse("members:import"), {"action": "upload", "file": SimpleUploadedFile(name, content, content_type=XLSX)}
+        reverse("members:import"),
+        {"action": "upload", "file": SimpleUploadedFile(name, content, content_type=XLSX)},
+        follow=True,
     )
 
 

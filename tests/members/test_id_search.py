@@ -219,3 +219,24 @@ def test_a_token_keeps_the_blind_index_and_the_masked_form_only(person):
         index=crypto.blind_index(number), masked=member.id_number_masked
     )
     assert number not in str(session)
+
+
+@pytest.mark.parametrize("field", ["status", "organisation", "age", "mobile", "education", "ordering"])
+def test_an_id_number_in_any_field_leaves_the_address(client, world, person, field):
+    """An ID number typed into any parameter of the roster's address (not only the search text) is taken out of
+    it: the roster redirects to its address without it, and no link on the page carries it."""
+    _member, number = person
+    client.force_login(world.secretary_a)
+    response = client.get(reverse("members:list"), {field: number}, follow=True)
+    assert response.status_code == 200
+    _no_number_in_addresses(response, number)
+
+
+def test_a_hostile_search_form_makes_a_bounded_address(client, world):
+    """A posted search form with huge values and hundreds of fields is redirected to an address of bounded length
+    (values cut at 200 characters, at most 40 fields), never a server error for a redirect too long."""
+    client.force_login(world.secretary_a)
+    data = {"q": "张" * 20_000, **{f"f{n}": "x" * 500 for n in range(900)}}
+    response = client.post(reverse("members:list"), data)
+    assert response.status_code == 302
+    assert len(response["Location"]) < id_search.MAX_FIELDS * (id_search.MAX_VALUE_LENGTH * 9 + 20)

@@ -146,3 +146,32 @@ def test_migration_removes_uploads_an_earlier_version_left_in_clear(settings):
     migration.remove_legacy_uploads(None, None)
     assert not list(folder.iterdir())
     migration.remove_legacy_uploads(None, None)  # nothing left: harmless
+
+
+def test_a_valid_upload_is_previewed_on_a_page_of_its_own(client, world):
+    """A fully valid upload answers with a redirect to its preview (POST, redirect, GET): reloading the preview
+    shows the same rows again and neither uploads again nor keeps a second file."""
+    client.force_login(world.secretary_a)
+    number = make_id_number(date(1991, 4, 5))
+    response = client.post(
+        reverse("members:import"),
+        {"action": "upload", "file": SimpleUploadedFile("名册.xlsx", _workbook([_row("孙七", birth=date(1991, 4, 5), id_number=number)]))},
+    )
+    assert response.status_code == 302
+    for _reload in range(2):
+        preview = client.get(response["Location"])
+        assert preview.status_code == 200
+        assert "孙七" in preview.content.decode() and preview.context["token"]
+    assert ImportStage.objects.count() == 1
+
+
+@pytest.mark.parametrize("token", ["", "a\x00b", "0" * 31, "g" * 32, "x" * 5000])
+def test_a_token_that_is_no_token_is_an_expired_upload(client, world, token):
+    """A preview or confirmation with a token `import_stage` never makes (a NUL, the wrong length or letters) is
+    told the upload has expired, as for an old one; nothing is saved and nothing fails."""
+    client.force_login(world.secretary_a)
+    preview = client.get(reverse("members:import"), {"stage": token}, follow=True)
+    assert preview.status_code == 200 and "待导入的文件已失效" in preview.content.decode()
+    confirm = client.post(reverse("members:import"), {"action": "confirm", "token": token}, follow=True)
+    assert confirm.status_code == 200 and "待导入的文件已失效" in confirm.content.decode()
+    assert not Member.objects.filter(name="孙七").exists()
