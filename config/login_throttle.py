@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest
 
-
 #: Longest login name kept in the throttle's records: the longest an account may have (auth.User.username).
 USERNAME_MAX_LENGTH = 150
 
