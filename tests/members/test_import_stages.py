@@ -153,9 +153,9 @@ def test_a_valid_upload_is_previewed_on_a_page_of_its_own(client, world):
     shows the same rows again and neither uploads again nor keeps a second file."""
     client.force_login(world.secretary_a)
     number = make_id_number(date(1991, 4, 5))
+    content = _workbook([_row("孙七", birth=date(1991, 4, 5), id_number=number)])
     response = client.post(
-        reverse("members:import"),
-        {"action": "upload", "file": SimpleUploadedFile("名册.xlsx", _workbook([_row("孙七", birth=date(1991, 4, 5), id_number=number)]))},
+        reverse("members:import"), {"action": "upload", "file": SimpleUploadedFile("名册.xlsx", content)}
     )
     assert response.status_code == 302
     for _reload in range(2):
