@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView, View
 from branches.access import MANAGE, ScopedViewMixin
 from branches.downloads import download_name
 from branches.errors import DomainError
+from config import request_size
 
 from . import selectors, services
 from .models import Meeting, MeetingAttachment, MeetingPhoto
@@ -75,6 +76,8 @@ class PhotoView(MeetingFileMixin, View):
 
 class PhotoAddView(MeetingFileMixin, FormView):
     """Upload one or more photos (optional, never counted) to a meeting of a branch the user manages."""
+
+    max_upload_bytes = staticmethod(request_size.photos_max_bytes)
 
     manage = True
     template_name = "meetings/photo_form.html"
@@ -157,6 +160,8 @@ def attachment_download_name(attachment: MeetingAttachment) -> str:
 
 class AttachmentAddView(MeetingFileMixin, FormView):
     """Attach a PDF or Office document to a meeting of a branch the user manages."""
+
+    max_upload_bytes = staticmethod(request_size.attachment_max_bytes)
 
     manage = True
     template_name = "meetings/attachment_form.html"

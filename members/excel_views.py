@@ -19,6 +19,7 @@ from branches.access import MANAGE, READ, ScopedViewMixin
 from branches.downloads import download_name
 from branches.errors import DomainError
 from branches.models import Level
+from config import request_size
 from config.proxies import client_address
 
 from . import crypto, id_search, imports, selectors
@@ -78,6 +79,8 @@ class ImportView(_ManagersOnlyMixin, View):
     The checked file waits encrypted in the database (members.imports.import_stage) until it is confirmed,
     cancelled, or purged an hour later.
     """
+
+    max_upload_bytes = staticmethod(request_size.attachment_max_bytes)
 
     template_name = "members/import.html"
     preview_template_name = "members/import_preview.html"

@@ -12,6 +12,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from branches.access import MANAGE, ScopedViewMixin
 from branches.errors import DomainError
 from branches.models import Level
+from config import request_size
 from config.proxies import client_address
 
 from . import crypto, history, id_search, selectors, services
@@ -351,6 +352,8 @@ class PhotoView(MemberViewMixin, View):
 
 class PhotoUploadView(MemberViewMixin, FormView):
     """Upload or replace a member's photo (optional; never a measure of anything)."""
+
+    max_upload_bytes = staticmethod(request_size.photo_max_bytes)
 
     template_name = "members/member_photo_form.html"
     form_class = PhotoForm

@@ -141,3 +141,48 @@ def test_a_member_photo_at_the_cap_is_accepted(client, world, settings):
     assert response.status_code == 302
     world.member_a.refresh_from_db()
     assert world.member_a.photo
+
+
+@pytest.mark.parametrize(
+    ("url_name", "args", "limit"),
+    [
+        ("members:photo_upload", "member", lambda s: s.PHOTO_MAX_BYTES),
+        ("meetings:attachment_add", "meeting", lambda s: s.ATTACHMENT_MAX_BYTES),
+        ("meetings:photo_add", "meeting", lambda s: MAX_PHOTOS_PER_UPLOAD * s.PHOTO_MAX_BYTES),
+        ("members:import", None, lambda s: s.ATTACHMENT_MAX_BYTES),
+    ],
+)
+def test_each_upload_is_held_to_its_own_limit(client, world, settings, url_name, args, limit):
+    """An upload view refuses, unread, a body above its own largest upload plus the form (a 30 MB body to the 5 MB
+    member photo is refused before a byte is read, although ten meeting photos may take 51 MB)."""
+    settings.REQUEST_MAX_BYTES = 0
+    kwargs = {"member": [world.member_a.pk], "meeting": [_meeting(world).pk], None: []}[args]
+    client.force_login(world.secretary_a)
+    own = limit(settings) + FORM_OVERHEAD_BYTES
+    response = client.post(reverse(url_name, args=kwargs), **_declaring(own + 1))
+    assert response.status_code == 413
+    shown = f"{own / MIB:.1f}".removesuffix(".0")
+    assert f"允许的大小（{shown}MB）" in response.content.decode()
+    if own < 30 * MIB:
+        assert client.post(reverse(url_name, args=kwargs), **_declaring(30 * MIB)).status_code == 413
+
+
+def test_a_view_that_takes_no_files_refuses_a_large_multipart_body(client, world, settings):
+    """A multipart body to a page without a file field is held to the form limit (DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    meeting = _meeting(world)
+    client.force_login(world.secretary_a)
+    url = reverse("meetings:edit", args=[meeting.pk])
+    assert client.post(url, **_declaring(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)).status_code == 413
+
+
+def test_the_admin_may_upload_what_the_portal_accepts(world, settings):
+    """The admin's forms (a member's photo among them) are held to the largest upload, not to the form limit."""
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from config.request_size import body_limit
+
+    url = reverse("admin:members_member_change", args=[world.member_a.pk])
+    request = RequestFactory().post(url, **_declaring(1))
+    request.resolver_match = resolve(url)
+    assert body_limit(request, request.resolver_match.func) == upload_body_limit()

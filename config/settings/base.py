@@ -43,15 +43,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware: its process_view is the first thing that reads a body, and this one refuses a body
+    # above what the view accepts before that (config/request_size.py).
+    "config.request_size.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    # Last, so that every middleware above adds its headers to the 413; it still runs before any process_view, and
-    # CsrfViewMiddleware's is the first thing that reads a body.
-    "config.request_size.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
