@@ -133,6 +133,13 @@ class MeetingAdmin(DateRangesAdminMixin, SimpleHistoryAdmin):
             return (*self.readonly_fields, "minutes", "decisions")
         return ("organisation", *self.readonly_fields)  # a meeting stays with the organisation that held it
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only: the types show in their inline; the version the form was loaded with means nothing.
+            return [name for name in fields if name not in ("types", "loaded_version")]
+        return fields
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or services.meeting_closed_reason(obj) is None)
