@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -72,15 +72,10 @@ def _compliance_changed(meeting: Meeting, *, recount: bool) -> None:
     compliance.changed(organisations, months=moments if recount else ())
 
 
-def compliance_changed(organisation_ids: Iterable[int | None], months: Iterable[date] | None = None) -> None:
-    """`meetings.compliance.changed`, for writers outside meetings (seeders, bulk loads): these organisations'
-    summary months (None: all) are counted again and their cached pages renewed."""
-    compliance.changed(organisation_ids, months)
-
-
 def compliance_everything_changed(*, recount: bool = False) -> int:
-    """`meetings.compliance.everything_changed`, for writers outside meetings: every cached page is renewed and,
-    with `recount` (meetings written in bulk), the whole monthly summary rebuilt first; returns the rows rebuilt."""
+    """`meetings.compliance.everything_changed`, for writers outside meetings (seeders, bulk loads, which import only
+    the services): every cached page is renewed and, with `recount` (meetings written in bulk), the whole monthly
+    summary rebuilt first; returns the rows rebuilt."""
     return compliance.everything_changed(recount=recount)
 
 
