@@ -78,7 +78,7 @@ class MeetingAdminForm(forms.ModelForm):
         label=_("会议类型"), choices=MeetingType.choices, widget=forms.CheckboxSelectMultiple
     )
     #: The version the form was loaded with: a save over someone else's later change is refused, as in the portal.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(label=_("版本"), widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Meeting

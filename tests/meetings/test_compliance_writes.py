@@ -81,6 +81,7 @@ def test_a_transfer_saved_in_the_admin_renews_both_branches(client, world):
 
 
 def test_a_member_deleted_in_the_admin_renews_their_branch(client, world):
+    """Deleting a record for good in the admin renews the pages of the branch it was in."""
     client.force_login(world.admin)
     member = create_member(world.branch_b, name="将被删除的党员")
     url = reverse("admin:members_member_delete", args=[member.pk])
@@ -96,6 +97,7 @@ def test_a_member_deleted_in_the_admin_renews_their_branch(client, world):
 
 
 def test_a_committee_term_saved_in_the_admin_renews_its_branch(client, world):
+    """A term (and its posts) saved in the admin renews its branch's pages and those above, not the others."""
     term = CommitteeTerm.objects.get(organisation=world.branch_a, is_current=True)
     client.force_login(world.admin)
     url = reverse("admin:branches_committeeterm_change", args=[term.pk])
@@ -126,6 +128,7 @@ def test_organisation_services_renew_every_page(world):
 
 
 def test_an_organisation_renamed_or_moved_in_the_admin_renews_every_page(client, world):
+    """Renaming in the change form and dragging in the tree both renew every page."""
     client.force_login(world.admin)
     url = reverse("admin:branches_organisation_change", args=[world.branch_b.pk])
     data = change_form_data(client.get(url), name="改名的乙党支部")
@@ -149,6 +152,7 @@ def test_an_organisation_renamed_or_moved_in_the_admin_renews_every_page(client,
 
 
 def test_a_requirement_saved_in_the_admin_renews_every_page(client, world):
+    """A requirement added in the admin applies to its whole subtree: every page is rendered again."""
     client.force_login(world.admin)
     url = reverse("admin:meetings_requirementoverride_add")
     data = {"organisation": world.p2.pk, "meeting_type": MeetingType.PARTY_LECTURE, "period": "month", "count": 1}
@@ -189,6 +193,7 @@ def test_changed_without_months_recounts_every_month_of_those_organisations(worl
 
 
 def test_the_rebuild_command_recounts_the_summary_and_renews_every_page(world):
+    """`manage.py compliance_rebuild` recounts rows written past the services and renews every page."""
     make_meeting(world.branch_a, starts_at=datetime(2025, 3, 4, 9, tzinfo=SH))
     MonthSummary.objects.all().delete()
     out = StringIO()
@@ -202,6 +207,7 @@ def test_the_rebuild_command_recounts_the_summary_and_renews_every_page(world):
 
 
 def test_the_hooks_are_registered_once_however_often_meetings_is_readied(world):
+    """Registering again adds nothing: each write calls each handler once."""
     hooks.register()
     hooks.register()
     assert member_services.member_changed_hooks.count(hooks.member_changed) == 1
