@@ -219,7 +219,7 @@ def compliance_page_cold(ctx: dict, repeat: int) -> dict:
     """The root's compliance page right after a change under it (its cached overview renewed): what the first
     reader after each write waits. Figure 2 measures the pages as they are served between writes; this is reported
     beside it."""
-    from meetings import page_cache
+    from meetings.compliance import page_cache  # the versions alone, without the write's own queries
 
     root_path = Organisation.objects.get(pk=ctx["root"]).path
     User = get_user_model()

@@ -1,11 +1,16 @@
-"""Django admin for the organisation tree, committee terms with their posts, and reviewer appointments."""
+"""Django admin for the organisation tree, committee terms with their posts, and reviewer appointments.
+
+Every save, move and delete here tells the apps above through the services' hooks (`services.organisation_changed`,
+`services.committee_changed`), as the services themselves do.
+"""
 
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from . import rules
+from . import rules, services
 from .dates import DateRangesAdminMixin
 from .models import CommitteePost, CommitteeTerm, Organisation, ReviewerAppointment
 
@@ -25,6 +30,26 @@ class OrganisationAdmin(DateRangesAdminMixin, SimpleHistoryAdmin, TreeAdmin):
         # Reverting a node would write back an old path and break the tree; history is for reading.
         return True
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.organisation_changed(obj)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.organisation_changed(obj)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.organisation_changed(None)
+
+    def move_node(self, request):
+        """Drag and drop in the tree: the move, then the hooks, in one transaction."""
+        with transaction.atomic():
+            response = super().move_node(request)
+            if response.status_code == 200:
+                services.organisation_changed(Organisation.objects.filter(pk=request.POST.get("node")).first())
+        return response
+
 
 class CommitteePostInline(admin.TabularInline):
     model = CommitteePost
@@ -41,6 +66,22 @@ class CommitteeTermAdmin(DateRangesAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("organisation",)
     inlines = (CommitteePostInline,)
     date_hierarchy = "elected_on"
+
+    def save_model(self, request, obj, form, change):
+        # The posts (inlines) are saved next, in the same transaction: the pages renewed again after it commits
+        # show them.
+        super().save_model(request, obj, form, change)
+        services.committee_changed(obj)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.committee_changed(obj)
+
+    def delete_queryset(self, request, queryset):
+        terms = list(queryset)
+        super().delete_queryset(request, queryset)
+        for term in terms:
+            services.committee_changed(term)
 
 
 @admin.register(ReviewerAppointment)

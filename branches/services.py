@@ -1,7 +1,7 @@
 """Every write to the organisation tree and its committees."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -16,6 +16,15 @@ from .models import CommitteePost, CommitteeTerm, Level, Organisation, Post
 #: Fields of an organisation that its forms set.
 ORGANISATION_FIELDS = ("name", "code", "level", "domain", "form", "founded_on")
 
+#: `hook(organisation)` runs inside the transaction of every change to the tree: an organisation added, edited, moved
+#: or deleted (by these services or the admin; None when several were deleted at once). Apps above branches
+#: (meetings: every compliance page names and places organisations) register here in their `ready()`, so branches
+#: imports none of them.
+organisation_changed_hooks: list[Callable[[Organisation | None], None]] = []
+#: `hook(term)` runs inside the transaction of every change to a committee term or its posts (an election here, an
+#: edit in the admin): the committee decides who owes a 支部委员会.
+committee_changed_hooks: list[Callable[[CommitteeTerm], None]] = []
+
 #: Levels from the top of the tree down: 上级党委 → 基层党委 → 党总支 → 党支部 → 党小组.
 LEVEL_ORDER = (
     Level.SUPERIOR_COMMITTEE,
@@ -24,6 +33,18 @@ LEVEL_ORDER = (
     Level.BRANCH,
     Level.PARTY_GROUP,
 )
+
+
+def organisation_changed(organisation: Organisation | None) -> None:
+    """Tell the apps above (`organisation_changed_hooks`) that the tree changed; the admin calls it after its saves."""
+    for hook in organisation_changed_hooks:
+        hook(organisation)
+
+
+def committee_changed(term: CommitteeTerm) -> None:
+    """Tell the apps above (`committee_changed_hooks`) that a committee changed; the admin calls it after its saves."""
+    for hook in committee_changed_hooks:
+        hook(term)
 
 
 def child_levels(parent_level: str | None) -> list[str]:
@@ -111,8 +132,11 @@ def organisation_create(*, parent: Organisation | None, data: dict) -> Organisat
     candidate = Organisation(**fields)
     _full_clean(candidate, exclude=["path", "depth", "numchild"])
     if parent is None:
-        return Organisation.objects.add_root(instance=candidate)
-    return Organisation.objects.add_child(parent, instance=candidate)
+        created = Organisation.objects.add_root(instance=candidate)
+    else:
+        created = Organisation.objects.add_child(parent, instance=candidate)
+    organisation_changed(created)
+    return created
 
 
 @transaction.atomic
@@ -125,6 +149,7 @@ def organisation_update(*, organisation: Organisation, data: dict) -> Organisati
         setattr(organisation, name, value)
     _full_clean(organisation)
     organisation.save()
+    organisation_changed(organisation)
     return organisation
 
 
@@ -197,4 +222,5 @@ def committee_term_start(
     )
     for member, post in posts:
         CommitteePost.objects.create(term=term, member=member, post=post)
+    committee_changed(term)
     return term

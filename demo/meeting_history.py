@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from branches.models import CommitteePost, Level, Organisation, Post
-from meetings import page_cache, rules, summary
+from meetings import rules, services
 from meetings.models import (
     Attendance,
     AttendanceState,
@@ -141,8 +141,8 @@ def meetings_load(*, today: date, write: Callable[[str], None]) -> None:
         return
     with transaction.atomic():
         count = _build(root, today)
-        summary.rebuild()  # the meetings were written in bulk, past the services that keep the summary
-        page_cache.reset()
+        # The meetings were written in bulk, past the services that keep the summary and the cached pages.
+        services.compliance_everything_changed(recount=True)
     write(_("已创建演示会议记录：%(count)d 次会议。") % {"count": count})
 
 

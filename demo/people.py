@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from branches import rules as branch_rules
 from branches.models import CommitteePost, CommitteeTerm, Domain, Level, Organisation, Post, ReviewerAppointment
+from meetings import services as meeting_services
 from members import crypto, rules, services
 from members.models import MEMBER_STATUSES, Education, Gender, Member, Status
 
@@ -308,6 +309,8 @@ def _build(plans: dict[str, BranchPlan], write: Callable[[str], None]) -> None:
             member = by_index[crypto.blind_index(plan.people[index].id_number)]
             posts.append(CommitteePost(term=term, member=member, post=post))
     bulk_create_with_history(posts, CommitteePost)
+    # The people were written in bulk, past the services whose hooks renew the cached pages.
+    meeting_services.compliance_everything_changed()
     write(
         _("已创建演示组织：%(orgs)d 个党组织，%(members)d 名人员。")
         % {"orgs": len(organisations) + len(groups), "members": len(members)}

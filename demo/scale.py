@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Model
 
 from branches.models import CommitteePost, CommitteeTerm, Domain, Level, Organisation
-from meetings import page_cache, summary
+from meetings import services as meeting_services
 from meetings.models import Attendance, Meeting, MeetingType, MeetingTypeLink, Period, RequirementOverride
 from members.models import Member
 
@@ -154,8 +154,8 @@ def build(spec: ScaleSpec, report: Callable[[Progress], None] = lambda p: None) 
         _count(progress, rows)
         flush(rows)
     _reset_sequences()
-    summary.rebuild()  # the rows were written in bulk, past the services that keep the summary
-    page_cache.reset()
+    # The rows were written in bulk, past the services that keep the summary and the cached pages.
+    meeting_services.compliance_everything_changed(recount=True)
     report(progress)
     return progress
 

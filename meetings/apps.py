@@ -7,6 +7,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("组织生活")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers the system checks)
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .compliance import hooks
 
-        signals.connect()
+        # members and branches know nothing of meetings: they call the hooks registered here inside their writes.
+        hooks.register()

@@ -328,7 +328,8 @@ class MonthSummary(models.Model):
     meetings per type, the attendance of those meetings, and the start of the latest held or finalised meeting.
 
     The engine reads these rows instead of every meeting and attendance row of the year (bench figure 2). They are
-    written by `meetings.summary` in the same transaction as each change to a meeting, and rebuilt nightly.
+    written by `meetings.compliance.month_summary` in the same transaction as each change to a meeting, and rebuilt
+    nightly.
     """
 
     organisation = models.ForeignKey(

@@ -16,7 +16,7 @@ from branches.errors import DomainError
 from branches.models import Level, Organisation
 from members.models import Member
 
-from . import page_cache, rules, selectors, summary, uploads
+from . import compliance, rules, selectors, uploads
 from .models import (
     Amendment,
     Attendance,
@@ -60,9 +60,23 @@ def _changed(meeting: Meeting, event: str) -> None:
         hook(meeting, event)
 
 
-def _summary_changed(meeting: Meeting) -> None:
-    """Recount the month the meeting is in (and the one it was in, when its time moved) for the compliance engine."""
-    summary.refresh_meeting(meeting, before=getattr(meeting, "_before", None))
+def _compliance_changed(meeting: Meeting, *, recount: bool) -> None:
+    """The cached pages showing the meeting (the list, the compliance overview; where it is and where it was) are
+    rendered again; with `recount`, the month it is in (and the one it was in, when its time moved) is counted
+    again for the compliance engine."""
+    before = getattr(meeting, "_before", None)
+    organisations, moments = [meeting.organisation_id], [meeting.starts_at]
+    if before is not None:
+        organisations.append(before[0])
+        moments.append(before[1])
+    compliance.changed(organisations, months=moments if recount else ())
+
+
+def compliance_everything_changed(*, recount: bool = False) -> int:
+    """`meetings.compliance.everything_changed`, for writers outside meetings (seeders, bulk loads, which import only
+    the services): every cached page is renewed and, with `recount` (meetings written in bulk), the whole monthly
+    summary rebuilt first; returns the rows rebuilt."""
+    return compliance.everything_changed(recount=recount)
 
 
 @dataclass(frozen=True)
@@ -99,26 +113,28 @@ def _full_clean(meeting: Meeting) -> None:
         raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
 
 
-def _require_open(meeting: Meeting) -> None:
+def meeting_closed_reason(meeting: Meeting) -> str | None:
+    """Why the services refuse to change a meeting's plan, people or record (None: they accept): a finalised
+    record changes only by amendments; a cancelled or deleted meeting not at all (the admin shows these read-only)."""
+    if meeting.is_deleted:
+        return _("该会议记录已被删除。")
     if meeting.status == MeetingStatus.FINALISED:
-        raise DomainError(_("该会议记录已归档，不能直接修改；如需更正，请提交更正说明。"))
+        return _("该会议记录已归档，不能直接修改；如需更正，请提交更正说明。")
     if meeting.status == MeetingStatus.CANCELLED:
-        raise DomainError(_("该会议已取消，不能修改。"))
+        return _("该会议已取消，不能修改。")
+    return None
 
 
-def _bump(meeting: Meeting, *fields: str) -> None:
+def _require_open(meeting: Meeting) -> None:
+    reason = meeting_closed_reason(meeting)
+    if reason is not None:
+        raise DomainError(reason)
+
+
+def _bump(meeting: Meeting, *fields: str, recount: bool = False) -> None:
     meeting.version += 1
     meeting.save(update_fields=[*fields, "version", "updated_at"])
-    _pages_changed(meeting)
-
-
-def _pages_changed(meeting: Meeting) -> None:
-    """The cached pages showing this meeting (the list, the compliance overview, where it is and where it was)
-    are rendered again."""
-    before = getattr(meeting, "_before", None)
-    if before is not None and before[0] != meeting.organisation_id:
-        page_cache.touch_organisations(before[0])
-    page_cache.touch(meeting.organisation.path)
+    _compliance_changed(meeting, recount=recount)
 
 
 def _clean_types(types: Iterable[str], organisation: Organisation) -> list[str]:
@@ -237,7 +253,7 @@ def meeting_plan(
     # before the meeting's new version: the history page shows each row with the version it belongs to.
     meeting.skip_history_when_saving = True
     meeting.save()
-    _pages_changed(meeting)
+    _compliance_changed(meeting, recount=False)
     del meeting.skip_history_when_saving
     for meeting_type in chosen:
         MeetingTypeLink.objects.create(meeting=meeting, type=meeting_type)
@@ -269,8 +285,7 @@ def meeting_update(*, meeting: Meeting, version: int, data: dict, types: Sequenc
         _set_types(meeting, chosen)
     meeting.version += 1
     meeting.save()
-    _pages_changed(meeting)
-    _summary_changed(meeting)
+    _compliance_changed(meeting, recount=True)
     _changed(meeting, "updated")
     return meeting
 
@@ -407,8 +422,7 @@ def meeting_record(
             timezone.localdate(meeting.starts_at), timezone.localdate(now), settings.MEETING_BACKFILL_DAYS
         )
     meeting.status = MeetingStatus.HELD
-    _bump(meeting, "minutes", "decisions", "ends_at", "recorded_at", "is_backfilled", "status")
-    _summary_changed(meeting)
+    _bump(meeting, "minutes", "decisions", "ends_at", "recorded_at", "is_backfilled", "status", recount=True)
     return meeting
 
 
@@ -452,8 +466,7 @@ def meeting_finalise(*, meeting: Meeting, by, without_quorum_reason: str = "", v
     meeting.status = MeetingStatus.FINALISED
     meeting.finalised_at = timezone.now()
     meeting.finalised_by = by
-    _bump(meeting, "without_quorum_reason", "status", "finalised_at", "finalised_by")
-    _summary_changed(meeting)
+    _bump(meeting, "without_quorum_reason", "status", "finalised_at", "finalised_by", recount=True)
     return meeting
 
 
@@ -496,8 +509,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str = "", version: int | None = 
         raise DomainError(_("只能取消尚未召开的会议。"))
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancelled_reason = (reason or "").strip()[:200]
-    _bump(meeting, "status", "cancelled_reason")
-    _summary_changed(meeting)
+    _bump(meeting, "status", "cancelled_reason", recount=True)
     _changed(meeting, "cancelled")
     return meeting
 
@@ -508,8 +520,7 @@ def meeting_delete(*, meeting: Meeting) -> None:
     _lock(meeting, None)
     meeting.is_deleted = True
     meeting.deleted_at = timezone.now()
-    _bump(meeting, "is_deleted", "deleted_at")
-    _summary_changed(meeting)
+    _bump(meeting, "is_deleted", "deleted_at", recount=True)
     _changed(meeting, "deleted")
 
 
@@ -521,8 +532,7 @@ def meeting_restore(*, meeting: Meeting) -> None:
     meeting.deleted_at = None
     meeting.version += 1
     meeting.save(update_fields=["is_deleted", "deleted_at", "version", "updated_at"])
-    _pages_changed(meeting)
-    _summary_changed(meeting)
+    _compliance_changed(meeting, recount=True)
     _changed(meeting, "restored")
 
 
@@ -613,6 +623,7 @@ def requirement_override_set(
     override, _created = RequirementOverride.objects.update_or_create(
         organisation=organisation, meeting_type=meeting_type, defaults={"period": period, "count": count}
     )
+    compliance.everything_changed()  # the requirement applies to the whole subtree below
     return override
 
 
@@ -621,3 +632,4 @@ def requirement_override_clear(*, organisation: Organisation, meeting_type: str)
     """Remove an organisation's own setting; the nearest ancestor's (or the default) applies again."""
     for override in RequirementOverride.objects.filter(organisation=organisation, meeting_type=meeting_type):
         override.delete()
+    compliance.everything_changed()

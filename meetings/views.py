@@ -18,7 +18,8 @@ from branches.errors import DomainError
 from branches.models import Level
 from branches.paging import CappedPaginator
 
-from . import history, page_cache, rules, selectors, services
+from . import history, rules, selectors, services
+from .compliance import page_cache
 from .compliance_views import period_label
 from .forms import (
     AmendForm,

@@ -1,5 +1,6 @@
 """Django admin for member records (ID numbers only masked), the read-only ID number access log, and the roster
-uploads waiting for confirmation (their content never shown)."""
+uploads waiting for confirmation (their content never shown). Every save and delete of a record tells the apps above
+through `services.member_changed`, as the services themselves do."""
 
 from django import forms
 from django.contrib import admin
@@ -106,9 +107,24 @@ class MemberAdmin(DateRangesAdminMixin, SimpleHistoryAdmin):
         id_number = (form.cleaned_data.get("id_number") or "").strip()
         if id_number:
             services.id_number_store(obj, id_number)
+        before = set()
         if change:
             obj.version += 1
+            row = Member.all_objects.filter(pk=obj.pk).values_list("organisation_id", "party_group_id").first()
+            before = {pk for pk in row or () if pk}  # where the record was, for a transfer
         super().save_model(request, obj, form, change)
+        services.member_changed(obj, before)
+
+    def delete_model(self, request, obj):
+        units = services.member_units(obj)
+        super().delete_model(request, obj)
+        services.member_changed(obj, units)
+
+    def delete_queryset(self, request, queryset):
+        members = list(queryset)
+        super().delete_queryset(request, queryset)
+        for member in members:
+            services.member_changed(member, services.member_units(member))
 
 
 @admin.register(IdNumberAccess)

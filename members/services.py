@@ -1,6 +1,7 @@
 """Every write to a member record."""
 
 import uuid
+from collections.abc import Callable, Iterable
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -14,6 +15,12 @@ from branches.models import CommitteePost, Level, Organisation
 
 from . import crypto, photos, rules
 from .models import Member
+
+#: `hook(member, before)` runs inside the transaction of every change to a member record: created, edited, moved,
+#: deleted, restored, given a photo (by these services or the admin). `before`: the ids of the branch and party group
+#: the record was in before the change (empty for a new record). Apps above members (meetings: its figures count
+#: 正式党员 and its lists name hosts) register here in their `ready()`, so members imports none of them.
+member_changed_hooks: list[Callable[[Member, set[int]], None]] = []
 
 #: Fields a form may set directly on a member; the ID number goes through `id_number`.
 EDITABLE_FIELDS = (
@@ -34,6 +41,17 @@ EDITABLE_FIELDS = (
     "confirmed_on",
     "is_mobile",
 )
+
+
+def member_units(member: Member) -> set[int]:
+    """The ids of the branch and party group a member record is in."""
+    return {pk for pk in (member.organisation_id, member.party_group_id) if pk}
+
+
+def member_changed(member: Member, before: Iterable[int]) -> None:
+    """Tell the apps above (`member_changed_hooks`) that a record changed; the admin calls it after its saves."""
+    for hook in member_changed_hooks:
+        hook(member, set(before))
 
 
 def id_number_store(member: Member, id_number: str) -> None:
@@ -108,6 +126,7 @@ def member_create(*, data: dict, id_number: str) -> Member:
             member.save()
     except IntegrityError as exc:
         raise DomainError(_("该身份证号码已登记在其他党员档案中。"), field="id_number") from exc
+    member_changed(member, set())
     return member
 
 
@@ -115,7 +134,9 @@ def member_create(*, data: dict, id_number: str) -> Member:
 def member_update(*, member: Member, data: dict, version: int, id_number: str | None = None) -> Member:
     """Save changes unless someone else saved the record since `version` was read."""
     _raise_first(member_check(data=data, id_number=id_number or None, exclude_pk=member.pk, member=member))
-    current = Member.objects.select_for_update().filter(pk=member.pk).values_list("version", flat=True).first()
+    locked = Member.objects.select_for_update().filter(pk=member.pk)
+    row = locked.values_list("version", "organisation_id", "party_group_id").first()
+    current, *before = row or (None, None, None)  # `before`: where the record was, for a transfer
     if current is None:
         raise DomainError(_("该党员档案已被删除。"))
     if current != version:
@@ -127,6 +148,7 @@ def member_update(*, member: Member, data: dict, version: int, id_number: str | 
         id_number_store(member, id_number)
     member.version = version + 1
     member.save()
+    member_changed(member, {pk for pk in before if pk})
     return member
 
 
@@ -142,6 +164,7 @@ def member_delete(*, member: Member) -> None:
     member.deleted_at = timezone.now()
     member.version += 1
     member.save(update_fields=["is_deleted", "deleted_at", "version", "updated_at"])
+    member_changed(member, member_units(member))
 
 
 @transaction.atomic
@@ -151,6 +174,7 @@ def member_restore(*, member: Member) -> None:
     member.deleted_at = None
     member.version += 1
     member.save(update_fields=["is_deleted", "deleted_at", "version", "updated_at"])
+    member_changed(member, member_units(member))
 
 
 @transaction.atomic
@@ -171,4 +195,5 @@ def member_photo_set(*, member: Member, upload: UploadedFile) -> Member:
     except Exception:
         storage.delete(stored)
         raise
+    member_changed(member, member_units(member))
     return member

@@ -77,6 +77,24 @@ class MemberFactory(factory.django.DjangoModelFactory):
     id_number_masked = factory.LazyAttribute(lambda o: id_number_mask(o.id_number))
 
 
+def create_member(organisation: Organisation, *, name: str, status: str = Status.FULL, **extra) -> Member:
+    """A member created as the portal creates one, through `members.services.member_create` (its hooks run)."""
+    from members.services import member_create
+
+    data = {
+        "name": name,
+        "gender": "male",
+        "birth_date": date(1985, 6, 15),
+        "status": status,
+        "applied_on": date(2005, 3, 1),
+        "joined_on": date(2006, 7, 1),
+        "confirmed_on": date(2007, 7, 1) if status == Status.FULL else None,
+        "organisation": organisation,
+        **extra,
+    }
+    return member_create(data=data, id_number=make_id_number(data["birth_date"]))
+
+
 def make_committee(
     organisation: Organisation, holders: list[tuple[Member, str]], elected_on: date = date(2025, 1, 10)
 ) -> CommitteeTerm:
@@ -96,7 +114,16 @@ def appoint_reviewer(user, organisation: Organisation) -> ReviewerAppointment:
     return ReviewerAppointment.objects.create(user=user, organisation=organisation, appointed_on=date(2024, 1, 1))
 
 
-__all__ = ["MemberFactory", "Post", "UserFactory", "appoint_reviewer", "make_committee", "make_id_number", "make_org"]
+__all__ = [
+    "MemberFactory",
+    "Post",
+    "UserFactory",
+    "appoint_reviewer",
+    "create_member",
+    "make_committee",
+    "make_id_number",
+    "make_org",
+]
 
 
 def make_meeting(
@@ -117,7 +144,7 @@ def make_meeting(
 
     from django.utils import timezone
 
-    from meetings import page_cache, summary
+    from meetings import compliance
     from meetings.models import Attendance, Meeting, MeetingTypeLink
 
     starts_at = starts_at or timezone.now() - timedelta(days=1)
@@ -133,8 +160,7 @@ def make_meeting(
             for m in attendees
         ]
     )
-    summary.refresh(organisation.pk, [summary.month_of(starts_at)])  # as the services would
-    page_cache.touch(organisation.path)
+    compliance.changed([organisation.pk], months=[starts_at])  # as the services do
     return meeting
 
 

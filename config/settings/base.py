@@ -148,10 +148,11 @@ PAGE_SIZE = 25
 # 10,000 keeps a 基层党委's three years of meetings exact and costs a few milliseconds to count.
 LIST_COUNT_CAP = int(os.environ.get("PORTAL_LIST_COUNT_CAP", "10000"))
 # An organisation's compliance overview (every unit's status) is cached until something under it changes
-# (meetings.page_cache); the expiry only bounds how long a write that bypasses the portal (a raw UPDATE) can hide.
+# (meetings.compliance.page_cache); the expiry only bounds how long a write that bypasses the portal (a raw UPDATE)
+# can hide.
 COMPLIANCE_CACHE_SECONDS = int(os.environ.get("PORTAL_COMPLIANCE_CACHE_SECONDS", "600"))
 # A page of the meeting list is cached until a meeting in the reader's part of the tree changes
-# (meetings.page_cache); the expiry only bounds how long a write that bypasses the services can hide.
+# (meetings.compliance.page_cache); the expiry only bounds how long a write that bypasses the services can hide.
 MEETING_LIST_CACHE_SECONDS = int(os.environ.get("PORTAL_MEETING_LIST_CACHE_SECONDS", "600"))
 MEETING_BACKFILL_DAYS = int(os.environ.get("PORTAL_MEETING_BACKFILL_DAYS", "7"))
 PHOTO_MAX_BYTES = int(os.environ.get("PORTAL_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))

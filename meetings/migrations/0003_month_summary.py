@@ -9,9 +9,9 @@ REBUILD = "meetings: rebuild the monthly summary (nightly 02:30)"
 
 def fill_and_schedule(apps, schema_editor):
     """Count the meetings already recorded, and schedule the nightly rebuild (a django-celery-beat row)."""
-    from meetings import summary
+    from meetings.compliance import month_summary
 
-    summary.rebuild(using_apps=apps)
+    month_summary.rebuild(using_apps=apps)
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     night, _ = CrontabSchedule.objects.get_or_create(

@@ -1,5 +1,5 @@
-"""Cached meetings pages (meetings.page_cache): served again until something in the part of the tree they show
-changes, never shared between readers of different parts, and never deciding what a role may do."""
+"""Cached meetings pages (meetings.compliance.page_cache): served again until something in the part of the tree
+they show changes, never shared between readers of different parts, and never deciding what a role may do."""
 
 from datetime import timedelta
 
@@ -10,9 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from branches import services as branch_services
 from branches.models import Organisation
-from meetings import page_cache, services
+from meetings import services
+from meetings.compliance import page_cache
 from meetings.models import AttendanceState, MeetingType
+from members import services as member_services
 from members.models import Member
 from tests.factories import listed, make_meeting
 
@@ -134,20 +137,19 @@ def test_what_a_role_may_do_is_not_taken_from_a_shared_page(client, world):
 
 
 def test_renaming_a_host_or_an_organisation_shows_in_cached_rows(client, world):
-    """The rows show the host's and the organisation's names: changing either renders the page again."""
+    """The rows show the host's and the organisation's names: changing either (through the members and branches
+    services, whose hooks meetings registers) renders the page again."""
     host = world.secretary_a_member
     make_meeting(world.branch_a, topic="甲支部主题党日", host=host)
     client.force_login(world.reviewer)
     assert host.name in _get(client)[0].content.decode()
 
     member = Member.objects.get(pk=host.pk)
-    member.name = "改名后的书记"
-    member.save()
+    member_services.member_update(member=member, data={"name": "改名后的书记"}, version=member.version)
     assert "改名后的书记" in _get(client)[0].content.decode()
 
     branch = Organisation.objects.get(pk=world.branch_a.pk)
-    branch.name = "改名后的甲支部"
-    branch.save()
+    branch_services.organisation_update(organisation=branch, data={"name": "改名后的甲支部"})
     assert "改名后的甲支部" in _get(client)[0].content.decode()
 
 
@@ -184,8 +186,8 @@ def test_a_transfer_renews_the_pages_of_both_branches(world):
     """A member moving from branch A to branch B changes both branches' 正式党员 counts."""
     before = _keys(world)
     member = Member.objects.get(pk=world.member_a.pk)
-    member.organisation = world.branch_b
-    member.save()
+    data = {"organisation": world.branch_b, "party_group": None}
+    member_services.member_update(member=member, data=data, version=member.version)
     assert _renewed(before, _keys(world)) == {"root", "p1", "p2", "a", "b"}
 
 

@@ -1,5 +1,5 @@
-"""The monthly summary the compliance engine reads (meetings.summary): kept by every write, equal to a rebuild,
-scheduled nightly, and the compliance page's cache that every change under the organisation renews."""
+"""The monthly summary the compliance engine reads (meetings.compliance.month_summary): kept by every write, equal
+to a rebuild, scheduled nightly, and the compliance page's cache that every change under the organisation renews."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from branches import services as branch_services
 from branches.models import Post
-from meetings import page_cache, selectors, services, summary, tasks
+from meetings import selectors, services, tasks
+from meetings.compliance import month_summary, page_cache
 from meetings.models import AttendanceState, Meeting, MeetingStatus, MeetingType, MonthSummary
 from meetings.services import AttendanceEntry
-from members.models import Status
-from tests.factories import MemberFactory, make_committee, make_meeting, make_org
+from tests.factories import create_member, make_meeting, make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,7 @@ def test_the_rows_the_services_keep_equal_a_rebuild(world):
     services.meeting_delete(meeting=first)
     services.meeting_restore(meeting=first)
     kept = rows()
-    assert summary.rebuild() == len(kept)
+    assert month_summary.rebuild() == len(kept)
     assert rows() == kept
 
 
@@ -146,7 +147,7 @@ def test_the_compliance_page_follows_every_change_although_cached(client, world)
     # 7 正式党员 make a committee owed (domain-rules "Committee"): 支部委员会 becomes required.
     assert client.get(url).context["rows"][0][0].for_type(T.COMMITTEE_MEETING).required == 0
     for i in range(6):
-        MemberFactory(name=f"党员{i}", organisation=world.branch_b, status=Status.FULL)
+        create_member(world.branch_b, name=f"党员{i}")
     assert client.get(url).context["rows"][0][0].for_type(T.COMMITTEE_MEETING).required == 1
 
 
@@ -181,7 +182,8 @@ def test_a_committee_term_renews_the_pages_of_its_branch_and_above_only(world):
         return page_cache.key("compliance", [organisation.path])
 
     before = {org.pk: key(org) for org in (world.branch_a, world.branch_b, world.root)}
-    make_committee(world.branch_b, [(world.member_b, Post.DEPUTY_SECRETARY)])
+    posts = [(world.secretary_b_member, Post.SECRETARY), (world.member_b, Post.DEPUTY_SECRETARY)]
+    branch_services.committee_term_start(organisation=world.branch_b, elected_on=date(2025, 6, 1), posts=posts)
     assert key(world.branch_b) != before[world.branch_b.pk]
     assert key(world.root) != before[world.root.pk]
     assert key(world.branch_a) == before[world.branch_a.pk]
@@ -191,4 +193,4 @@ def test_a_late_record_counts_in_the_month_the_meeting_was_held(world):
     """Backfilled minutes count where the meeting happened, not when they were typed."""
     held_on = timezone.now() - timedelta(days=40)
     meeting = finalised(world, held_on)
-    assert MonthSummary.objects.get().month == summary.month_of(meeting.starts_at)
+    assert MonthSummary.objects.get().month == month_summary.month_of(meeting.starts_at)

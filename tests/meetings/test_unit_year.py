@@ -7,6 +7,7 @@ import pytest
 from django.template import Context, Template
 
 from meetings import selectors, services
+from meetings.compliance import engine
 from meetings.models import MeetingStatus, MeetingType
 from tests.factories import MemberFactory, make_meeting
 
@@ -41,8 +42,8 @@ def busy(world):
 
 def _engine_calendar(unit, year, today):
     """The calendar as the engine computes it for many units at a time."""
-    figures = selectors._figures([unit], year, min(today, date(year, 12, 31)))
-    return [(month, selectors._evaluate(unit, figures, month, today)) for month in selectors.rules.period_range(
+    figures = engine.year_figures([unit], year, min(today, date(year, 12, 31)))
+    return [(month, engine.evaluate(unit, figures, month, today)) for month in selectors.rules.period_range(
         "year", year).months()]  # fmt: skip
 
 

@@ -3,14 +3,14 @@ in the part of the tree they show (bench figures 2, 3 and 4).
 
 Every organisation path has a version in the cache. A change moves, now and again once its transaction commits, the
 version of the organisation it happened in and of each of its ancestors, and `ALL` (what an admin reads): `touch`.
-Who touches what:
+Nothing outside this package touches a version: every writer says what changed through `meetings.compliance`:
 
 - a meeting (plan, attendance, record, finalise, cancel, delete, restore; the admin): its organisation, before and
-  after a move (`meetings.services`, `meetings.admin`);
-- a member (counted as 正式党员, named as host), a committee term or post: their organisation
-  (`meetings.signals`);
-- a requirement override, an organisation's name or place in the tree, a bulk load: every page (`reset` moves the
-  generation shared by every key).
+  after a move (`changed`, from `meetings.services` and `meetings.admin`);
+- a member (counted as 正式党员, named as host), a committee term or post: their organisation (`changed`, through
+  the hooks of `members.services` and `branches.services` that meetings registers in its `AppConfig.ready`);
+- a requirement override, an organisation's name or place in the tree, a bulk load: every page
+  (`everything_changed`; `reset` moves the generation shared by every key).
 
 A page is cached under the versions of the subtrees it shows, so a change anywhere in them renders it afresh on the
 next request, while changes elsewhere in the province leave it cached. The caller's scope still comes from the

@@ -1,21 +1,18 @@
-"""The monthly meeting summary (`MonthSummary`) the compliance engine reads, and the version of its figures.
+"""The monthly meeting summary (`MonthSummary`) the compliance engine reads.
 
 A row holds one organisation's meetings in one local calendar month as the engine counts them: finalised meetings
 per type, the attendance of those meetings, and the start of the latest held or finalised meeting. Three ways keep
 the rows equal to what the meetings say:
 
-- `refresh` recomputes an organisation's months inside the transaction of the write that changed them (the meeting
-  services, the admin, fixtures); it locks the row first, so two writers of the same month take turns and the
-  second one counts the first one's meeting;
-- `rebuild` recomputes every row (nightly by `meetings.tasks.month_summary_rebuild_task`, and after bulk loads);
+- `refresh` recomputes an organisation's months inside the transaction of the write that changed them (every
+  writer calls `meetings.compliance.changed`, which calls it); it locks the row first, so two writers of the same
+  month take turns and the second one counts the first one's meeting;
+- `rebuild` recomputes every row (`meetings.compliance.everything_changed(recount=True)`: nightly by
+  `meetings.tasks.month_summary_rebuild_task`, and after bulk loads);
 - the engine never trusts a row beyond what it holds: a month's latest meeting after the day asked about is looked
   up in the meetings themselves.
-
-The pages cached from these figures are renewed by the writers themselves (`meetings.page_cache`); a rebuild renews
-them all.
 """
 
-import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -27,11 +24,8 @@ from django.utils import timezone
 
 from branches.unreadable_dates import readable, readable_q
 
-from . import page_cache
-from .models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingTypeLink, MonthSummary
+from ..models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingTypeLink, MonthSummary
 
-logger = logging.getLogger(__name__)
-VERSION_KEY = "meetings:figures-version"
 #: Statuses of a meeting that count as activity (the silent-branch check).
 ACTIVE_STATUSES = (MeetingStatus.HELD, MeetingStatus.FINALISED)
 BATCH = 2000
@@ -91,15 +85,28 @@ def _refresh_month(organisation_id: int, month: date) -> None:
     row.save()
 
 
-def refresh_meeting(meeting: Meeting, before: tuple[int, datetime] | None = None) -> None:
-    """Recompute the month a meeting is in, and the month (and organisation) it was in before the change."""
-    if before is not None and before[0] != meeting.organisation_id:
-        refresh(before[0], [month_of(before[1])])
-        before = None
-    months = {month_of(meeting.starts_at)}
-    if before is not None:
-        months.add(month_of(before[1]))
-    refresh(meeting.organisation_id, months)
+def refresh_every_month(organisation_ids: Iterable[int]) -> None:
+    """Recompute every month of these organisations: those with a row and those with a meeting (one query finds
+    them), each as `refresh` does."""
+    tz = timezone.get_default_timezone()
+    ids = sorted(set(organisation_ids))
+    found: dict[int, set[date]] = defaultdict(set)
+    for organisation_id, month in MonthSummary.objects.filter(organisation_id__in=ids).values_list(
+        "organisation_id", "month"
+    ):
+        found[organisation_id].add(month)
+    meetings = (
+        Meeting.all_objects.filter(readable_q("starts_at"), organisation_id__in=ids)
+        .annotate(year=ExtractYear("starts_at", tzinfo=tz), month=ExtractMonth("starts_at", tzinfo=tz))
+        .values_list("organisation_id", "year", "month")
+        .distinct()
+        .order_by()
+    )
+    for organisation_id, year, month in meetings:
+        if year is not None:
+            found[organisation_id].add(date(year, month, 1))
+    for organisation_id in ids:
+        refresh(organisation_id, found[organisation_id])
 
 
 def rebuild(using_apps=None) -> int:
@@ -132,8 +139,6 @@ def rebuild(using_apps=None) -> int:
                 models.MonthSummary._base_manager.bulk_create(batch)
                 batch = []
         models.MonthSummary._base_manager.bulk_create(batch)
-    if using_apps is None:
-        page_cache.reset()
     return len(rows)
 
 
