@@ -12,8 +12,8 @@ receivers only renew caches, the one way to hear of every writer of these tables
 from django.db.models.signals import post_delete, post_save, pre_save
 from treebeard.mp_tree import nodes_deleted, path_updated
 
-from branches.models import CommitteePost, CommitteeTerm, Organisation
-from members.models import Member
+from branches.models import CommitteeTerm, Organisation
+from members.models import CommitteePost, Member
 
 from . import page_cache
 from .models import RequirementOverride
