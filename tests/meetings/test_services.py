@@ -695,3 +695,45 @@ def test_requirement_override_set_and_clear(world):
         )
     services.requirement_override_clear(organisation=world.p1, meeting_type=T.PARTY_LECTURE, by=SYSTEM)
     assert world.p1.meeting_requirements.count() == 0
+
+
+def test_a_caller_who_does_not_manage_the_branch_is_refused_and_nothing_changes(world):
+    """The meeting services refuse a caller without the named permission: branch B's secretary, the reviewer and a
+    member of the branch cannot plan a meeting of branch A, record, finalise, amend, cancel, delete or restore one,
+    nor change its attendance, guests or files; branch A's secretary cannot set requirements (a committee's)."""
+    from branches.errors import NotPermitted
+    from members.access import scope_for
+
+    meeting = _held(world)
+    _mark_all(meeting)
+    version = Meeting.objects.get(pk=meeting.pk).version
+    for outsider in (world.secretary_b, world.reviewer, world.member_user):
+        by = scope_for(outsider)
+        refused = [
+            lambda by=by: _plan(world, by=by),
+            lambda by=by: services.meeting_update(meeting=meeting, version=version, data={"place": "x"}, by=by),
+            lambda by=by: services.meeting_record(meeting=meeting, version=version, minutes="改", by=by),
+            lambda by=by: services.attendance_record(meeting=meeting, entries=[], by=by),
+            lambda by=by: services.attendees_set(meeting=meeting, members=[], by=by),
+            lambda by=by: services.guest_add(meeting=meeting, name="访客", by=by),
+            lambda by=by: services.meeting_finalise(meeting=meeting, by=by),
+            lambda by=by: services.meeting_cancel(meeting=meeting, by=by),
+            lambda by=by: services.meeting_delete(meeting=meeting, by=by),
+            lambda by=by: services.meeting_restore(meeting=meeting, by=by),
+            lambda by=by: services.meeting_attachment_add(meeting=meeting, upload=None, by=by),
+        ]
+        for call in refused:
+            with pytest.raises(NotPermitted):
+                call()
+    with pytest.raises(NotPermitted):
+        services.requirement_override_set(
+            organisation=world.branch_a,
+            meeting_type=T.PARTY_LECTURE,
+            period="month",
+            count=2,
+            by=scope_for(world.secretary_a),
+        )
+    assert Meeting.all_objects.count() == 1
+    stored = Meeting.objects.get(pk=meeting.pk)
+    assert (stored.version, stored.status, stored.place) == (version, MeetingStatus.HELD, "")
+    assert not world.branch_a.meeting_requirements.exists()

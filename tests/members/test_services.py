@@ -157,3 +157,40 @@ def test_current_committee_post_holder_cannot_be_deleted(world):
     make_committee(world.branch_a, [(MemberFactory(organisation=world.branch_a), Post.SECRETARY)])
     services.member_delete(member=world.secretary_a_member, by=SYSTEM)
     assert not Member.objects.filter(pk=world.secretary_a_member.pk).exists()
+
+
+def test_a_caller_who_does_not_manage_the_record_is_refused_and_nothing_changes(world):
+    """The member services refuse a caller without the named permission: branch B's secretary and the reviewer
+    cannot add to, edit, move, delete, restore or photograph branch A's records; A's secretary cannot move a record
+    to branch B; the member cannot edit their own record."""
+    from branches.errors import NotPermitted
+    from members.access import scope_for
+    from tests.members.images import image_bytes, upload
+
+    member = world.member_a
+    version = member.version
+    for outsider in (world.secretary_b, world.reviewer, world.member_user):
+        by = scope_for(outsider)
+        with pytest.raises(NotPermitted):
+            services.member_create(data=_data(world), id_number=make_id_number(date(1990, 4, 5)), by=by)
+        with pytest.raises(NotPermitted):
+            services.member_update(member=member, data={"name": "改名"}, version=version, by=by)
+        with pytest.raises(NotPermitted):
+            services.member_delete(member=member, by=by)
+        with pytest.raises(NotPermitted):
+            services.member_restore(member=member, by=by)
+        with pytest.raises(NotPermitted):
+            services.member_photo_set(member=member, upload=upload(image_bytes()), by=by)
+    with pytest.raises(NotPermitted):
+        services.member_update(
+            member=member, data={"organisation": world.branch_b}, version=version, by=scope_for(world.secretary_a)
+        )
+    member.refresh_from_db()
+    assert (member.name, member.organisation_id, member.is_deleted, member.version, bool(member.photo)) == (
+        "王党员",
+        world.branch_a.pk,
+        False,
+        version,
+        False,
+    )
+    assert not Member.objects.filter(name="钱党员").exists()

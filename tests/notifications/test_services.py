@@ -287,3 +287,25 @@ def test_mark_read_and_mark_all_read(world):
     assert services.notices_mark_all_read(by=scope_for(world.member_user)) == 1
     assert selectors.unread_count(world.member_user) == 0
     assert selectors.unread_count(world.secretary_a) == 2
+
+
+def test_the_scheduled_work_and_a_retry_refuse_a_caller_without_the_permission(world):
+    """Sweeping, sending and the morning's alerts are the tasks' work (`SYSTEM`): an admin's scope is refused; a
+    failed notice of branch A is sent again by A's secretary or an admin, not by branch B's secretary."""
+    from datetime import date
+
+    meeting = plan(world)
+    admin = scope_for(world.admin)
+    with pytest.raises(NotPermitted):
+        services.notices_sweep(now=meeting.starts_at, by=admin)
+    with pytest.raises(NotPermitted):
+        services.notices_send(notice_ids=[], by=admin)
+    with pytest.raises(NotPermitted):
+        services.compliance_alerts_create(today=date(2026, 6, 1), by=admin)
+    notice = reminders(meeting).first()
+    Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.FAILED)
+    with pytest.raises(NotPermitted):
+        services.notice_retry(notice=notice, by=scope_for(world.secretary_b))
+    assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.FAILED
+    services.notice_retry(notice=notice, by=scope_for(world.secretary_a))
+    assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.PENDING
