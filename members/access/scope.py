@@ -17,19 +17,17 @@ tests/members/test_permissions.py tables each of them for every role.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from functools import reduce
 from operator import or_
 
-from django.db import connection
-from django.db.models import BigIntegerField, CharField, F, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from branches.models import Level, Organisation, ReviewerAppointment
+from branches.models import Level, Organisation
 from branches.services import child_levels
 
-from ..models import CommitteePost, Member
+from ..models import Member
+from .statement import OWN, POST, REVIEW, scope_rows
 
 #: The units that hold meetings and keep members: 党支部 and 党小组.
 UNIT_LEVELS = (Level.BRANCH, Level.PARTY_GROUP)
@@ -350,73 +348,6 @@ ANONYMOUS = Scope()
 #: The actor of management commands, seeders, scheduled tasks and benchmarks: every permission, no user.
 SYSTEM = Scope(is_admin=True, is_system=True)
 
-# --- Building a user's scope: one query per request (bench figure 5) --------------------------------------------
-
-_POST, _REVIEW, _OWN = "post", "review", "own"
-#: Stand-ins compiled into the statement once and replaced by the user's values on every run.
-_USER_MARK = -7_340_017
-_TODAY_MARK = date(1901, 2, 3)
-
-
-def _scope_queryset(user_id, today) -> QuerySet:
-    """The three sources of a scope in one `UNION ALL`, each row (kind, organisation id, path, level, member id):
-    the user's posts in current committee terms, their reviewer appointments in force, and their own record and
-    branch (at most one: a login belongs to one member record)."""
-    no_member = Cast(Value(None), BigIntegerField())
-
-    def row(kind: str, prefix: str, member) -> dict:
-        return {
-            "kind": Value(kind, output_field=CharField()),
-            "unit_id": F(f"{prefix}id"),
-            "unit_path": F(f"{prefix}path"),
-            "unit_level": F(f"{prefix}level"),
-            "own_member_id": member,
-        }
-
-    columns = ("kind", "unit_id", "unit_path", "unit_level", "own_member_id")
-    posts = (
-        CommitteePost.objects.filter(member__user_id=user_id, member__is_deleted=False, term__is_current=True)
-        .annotate(**row(_POST, "term__organisation__", no_member))
-        .values_list(*columns)
-        .order_by()
-    )
-    reviews = (
-        ReviewerAppointment.objects.filter(user_id=user_id, appointed_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .annotate(**row(_REVIEW, "organisation__", no_member))
-        .values_list(*columns)
-        .order_by()
-    )
-    own = (
-        Member.objects.filter(user_id=user_id)
-        .annotate(**row(_OWN, "organisation__", Cast(F("pk"), BigIntegerField())))
-        .values_list(*columns)
-        .order_by()
-    )
-    return posts.union(reviews, own, all=True)
-
-
-_compiled: dict[str, tuple[str, tuple]] = {}
-
-
-def _scope_statement() -> tuple[str, tuple]:
-    """The scope query compiled to SQL once per process and database vendor (compiling it through the ORM on every
-    request cost more than running it); its parameters list which places take the user and today."""
-    vendor = connection.vendor
-    if vendor not in _compiled:
-        sql, params = _scope_queryset(_USER_MARK, _TODAY_MARK).query.sql_with_params()
-        _compiled[vendor] = (sql, tuple(params))
-    return _compiled[vendor]
-
-
-def _scope_rows(user_id: int, today: date) -> list[tuple]:
-    sql, template = _scope_statement()
-    marks = {_USER_MARK: user_id, _TODAY_MARK: today, _TODAY_MARK.isoformat(): today.isoformat()}  # SQLite: text
-    params = [marks.get(p, p) for p in template]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
 
 def scope_for(user) -> Scope:
     """The scope of a user, read (once per user object, in one query) from their posts, appointments and record."""
@@ -428,12 +359,12 @@ def scope_for(user) -> Scope:
     managed: dict[int, tuple[str, str]] = {}
     reviewed: set[str] = set()
     member_id = branch_id = branch_path = None
-    for kind, organisation_id, path, level, own_member_id in _scope_rows(user.pk, timezone.localdate()):
-        if kind == _POST:
+    for kind, organisation_id, path, level, own_member_id in scope_rows(user.pk, timezone.localdate()):
+        if kind == POST:
             managed[organisation_id] = (path, level)
-        elif kind == _REVIEW:
+        elif kind == REVIEW:
             reviewed.add(path)
-        else:
+        elif kind == OWN:
             member_id, branch_id, branch_path = own_member_id, organisation_id, path
     scope = Scope(
         user_id=user.pk,
