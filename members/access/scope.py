@@ -52,7 +52,6 @@ class SitePermissions:
     read_organisations: bool
     read_roster: bool
     read_meetings: bool
-    add_members: bool
     import_members: bool
     export_roster: bool
     export_full_id_numbers: bool
@@ -334,7 +333,6 @@ class Scope:
             read_organisations=self.may_read_organisations(),
             read_roster=self.may_read_roster(),
             read_meetings=self.may_read_meetings(),
-            add_members=self.may_add_members(),
             import_members=self.may_import_members(),
             export_roster=self.may_export_roster(),
             export_full_id_numbers=self.may_export_full_id_numbers(),
