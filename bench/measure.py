@@ -31,10 +31,14 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from branches.models import CommitteePost, Level, Organisation, Post, ReviewerAppointment  # noqa: E402
+from branches.models import Level, Organisation, ReviewerAppointment  # noqa: E402
 from meetings import rules, selectors  # noqa: E402
 from meetings.models import Meeting, MeetingStatus  # noqa: E402
-from members.models import Member  # noqa: E402
+from members.models import (  # noqa: E402
+    CommitteePost,
+    Member,  # noqa: E402
+    Post,
+)
 
 PASSWORD = "bench-pass-2026"
 USERS = ("bench-admin", "bench-secretary", "bench-reviewer")

@@ -10,9 +10,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from members.models import CommitteePost
+
 from . import rules, services
 from .dates import DateRangesAdminMixin
-from .models import CommitteePost, CommitteeTerm, Organisation, ReviewerAppointment
+from .models import CommitteeTerm, Organisation, ReviewerAppointment
 
 
 @admin.register(Organisation)

@@ -6,13 +6,16 @@ from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import rules, selectors, services
+from members.models import Member, Post
+
+from . import rules, services
 from .dates import limit_dates
-from .models import CommitteeTerm, Level, Organisation, Post
+from .models import CommitteeTerm, Level, Organisation
 
 
 class DateInput(forms.DateInput):
@@ -31,8 +34,8 @@ def save_and_cancel() -> Div:
 class OrganisationForm(forms.ModelForm):
     """An organisation's name, code, level, domain, form and founding date; problems shown at the field in Chinese.
 
-    `parent` is where the organisation sits (None for a root); `levels` limits the level choices (a secretary may
-    only add 党小组); with `lock_level` the level is shown but cannot be changed.
+    `parent` is where the organisation sits (None for a root); with `lock_level` the level is shown but cannot be
+    changed.
     """
 
     class Meta:
@@ -40,12 +43,10 @@ class OrganisationForm(forms.ModelForm):
         fields = services.ORGANISATION_FIELDS
         widgets = {"founded_on": DateInput}
 
-    def __init__(self, *args, parent: Organisation | None, levels: list[str] | None = None, lock_level=False, **kwargs):
+    def __init__(self, *args, parent: Organisation | None, lock_level=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.parent = parent
         allowed = services.child_levels(parent.level if parent is not None else None)
-        if levels is not None:
-            allowed = [level for level in allowed if level in levels]
         if self.instance.pk and self.instance.level not in allowed:
             allowed = [self.instance.level, *allowed]
         self.fields["level"].choices = [(value, label) for value, label in Level.choices if value in allowed]
@@ -106,17 +107,25 @@ SINGLE_POSTS = [post for post in Post if post != Post.COMMITTEE_MEMBER]
 
 
 class CommitteeTermForm(forms.Form):
-    """A committee election: the date and who holds each post, chosen from the branch's 正式党员.
+    """A committee election: the date and who holds each post, chosen from the branch's 正式党员 (`eligible`, from
+    the view).
 
     The branch's eligible members are read once; every select uses the same list.
     """
 
     elected_on = forms.DateField(label=_("选举日期"), widget=DateInput)
 
-    def __init__(self, *args, organisation: Organisation, current: CommitteeTerm | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        organisation: Organisation,
+        eligible: QuerySet[Member],
+        current: CommitteeTerm | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.eligible = {member.pk: member for member in selectors.branch_members_eligible(organisation)}
+        self.eligible = {member.pk: member for member in eligible}
         names = Counter(member.name for member in self.eligible.values())
         choices = [
             (pk, f"{m.name}（{m.id_number_masked[-4:]}）" if names[m.name] > 1 else m.name)
@@ -184,7 +193,7 @@ class CommitteeTermForm(forms.Form):
         return cleaned
 
     def posts(self) -> list[tuple[object, str]]:
-        """The chosen (member, post) pairs, as `services.committee_term_start` takes them."""
+        """The chosen (member, post) pairs, as `members.services.committee_term_start` takes them."""
         pairs = []
         for post in SINGLE_POSTS:
             pk = self.cleaned_data.get(post.value)

@@ -1,4 +1,4 @@
-"""The organisation tree, branch committees and reviewers."""
+"""The organisation tree, branch committee terms and reviewers (who holds a post is known in `members`)."""
 
 from django.conf import settings
 from django.db import models
@@ -92,36 +92,6 @@ class CommitteeTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.elected_on:%Y}"
-
-
-class Post(models.TextChoices):
-    SECRETARY = "secretary", _("书记")
-    DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
-    ORGANISATION_OFFICER = "organisation_officer", _("组织委员")
-    PUBLICITY_OFFICER = "publicity_officer", _("宣传委员")
-    DISCIPLINE_OFFICER = "discipline_officer", _("纪检委员")
-    YOUTH_OFFICER = "youth_officer", _("青年委员")
-    UNITED_FRONT_OFFICER = "united_front_officer", _("统战委员")
-    COMMITTEE_MEMBER = "committee_member", _("委员")
-
-
-class CommitteePost(models.Model):
-    """A member holding a post in a committee term; holders of the current term manage the branch."""
-
-    term = models.ForeignKey(CommitteeTerm, on_delete=models.CASCADE, related_name="posts", verbose_name=_("届次"))
-    member = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="committee_posts", verbose_name=_("党员")
-    )
-    post = models.CharField(_("职务"), max_length=24, choices=Post.choices)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("支委职务")
-        verbose_name_plural = _("支委职务")
-        constraints = [models.UniqueConstraint(fields=["term", "member"], name="one_post_per_member_per_term")]
-
-    def __str__(self) -> str:
-        return f"{self.get_post_display()} {self.member}"
 
 
 class ReviewerAppointment(models.Model):

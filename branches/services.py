@@ -1,17 +1,16 @@
-"""Every write to the organisation tree and its committees."""
+"""Every write to the organisation tree (committee elections, which name people, are `members.services`)."""
 
-from collections import Counter
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import rules, selectors
-from .dates import date_range_problem, date_range_problems
-from .errors import DomainError
-from .models import CommitteePost, CommitteeTerm, Level, Organisation, Post
+from . import rules
+from .dates import date_range_problems
+from .errors import DomainError, NotPermitted
+from .models import CommitteeTerm, Level, Organisation
+from .permissions import Actor
 
 #: Fields of an organisation that its forms set.
 ORGANISATION_FIELDS = ("name", "code", "level", "domain", "form", "founded_on")
@@ -125,8 +124,15 @@ def _clean_data(data: dict) -> dict:
 
 
 @transaction.atomic
-def organisation_create(*, parent: Organisation | None, data: dict) -> Organisation:
+def organisation_create(*, parent: Organisation | None, data: dict, by: Actor) -> Organisation:
     """Add an organisation under `parent` (or as a root) after checking the level and code rules."""
+    if parent is None:
+        permitted = by.may_add_root()
+    else:
+        # Under a 党小组 no one adds anything: the level rule below refuses it with its own message.
+        permitted = by.may_add_child(parent) or not child_levels(parent.level)
+    if not permitted:
+        raise NotPermitted
     fields = _clean_data(data)
     _raise_first(organisation_check(data=fields, parent=parent))
     candidate = Organisation(**fields)
@@ -140,9 +146,16 @@ def organisation_create(*, parent: Organisation | None, data: dict) -> Organisat
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, data: dict) -> Organisation:
-    """Change an organisation's name, code, level, domain, form or founding date; its place in the tree stays."""
+def organisation_update(*, organisation: Organisation, data: dict, by: Actor) -> Organisation:
+    """Change an organisation's name, code, level, domain, form or founding date; its place in the tree stays.
+
+    Only those who may change the level change it (a secretary's form shows it locked).
+    """
+    if not by.may_edit_organisation(organisation):
+        raise NotPermitted
     fields = _clean_data(data)
+    if fields.get("level", organisation.level) != organisation.level and not by.may_change_level(organisation):
+        raise NotPermitted
     parent = Organisation.objects.get_parent(organisation)
     _raise_first(organisation_check(data=fields, parent=parent, organisation=organisation))
     for name, value in fields.items():
@@ -151,76 +164,3 @@ def organisation_update(*, organisation: Organisation, data: dict) -> Organisati
     organisation.save()
     organisation_changed(organisation)
     return organisation
-
-
-def committee_check(
-    *, organisation: Organisation, elected_on: date, posts: Iterable[tuple[object, str]]
-) -> dict[str, str]:
-    """Return the problems of a new committee term as {field: Chinese message}; empty when valid.
-
-    Committee (national): one 书记; holders are 正式党员 of the branch (预备党员 have no 被选举权), each in one
-    post; a 支委会 has at most 7 members.
-    """
-    problems: dict[str, str] = {}
-    posts = list(posts)
-    if organisation.level != Level.BRANCH:
-        return {"__all__": _("只有党支部可以选举支部委员会。")}
-    out_of_range = date_range_problem(elected_on, rules.ELECTED_ON_RANGE)
-    if out_of_range:
-        problems["elected_on"] = out_of_range
-    else:
-        current = CommitteeTerm.objects.filter(organisation=organisation, is_current=True).first()
-        if current is not None and elected_on <= current.elected_on:
-            problems["elected_on"] = _("选举日期必须晚于现任支部委员会的选举日期（%(date)s）。") % {
-                "date": current.elected_on.isoformat()
-            }
-    secretaries = sum(1 for _member, post in posts if post == Post.SECRETARY)
-    if secretaries != 1:
-        problems["secretary"] = _("支部委员会须有且只有一名书记。")
-    if any(post not in Post.values for _member, post in posts):
-        problems.setdefault("__all__", _("职务无效。"))
-    holders = Counter(member.pk for member, _post in posts)
-    twice = [member.name for member, _post in posts if holders[member.pk] > 1]
-    if twice:
-        problems.setdefault(
-            "__all__",
-            _("同一名党员在一届支部委员会中只能担任一个职务：%(names)s。") % {"names": "、".join(dict.fromkeys(twice))},
-        )
-    outside = [
-        member.name
-        for member, _post in posts
-        if member.organisation_id != organisation.pk
-        or member.is_deleted
-        or member.status != selectors.FULL_MEMBER_STATUS
-    ]
-    if outside:
-        problems.setdefault("__all__", _("支部委员须为本支部的正式党员：%(names)s。") % {"names": "、".join(outside)})
-    if len(holders) > rules.COMMITTEE_MAX:
-        problems.setdefault("__all__", _("支部委员会一般不超过7人。"))
-    return problems
-
-
-@transaction.atomic
-def committee_term_start(
-    *, organisation: Organisation, elected_on: date, posts: list[tuple[object, str]]
-) -> CommitteeTerm:
-    """Record a committee election (换届): the previous term ends, the new one is current.
-
-    The term ends after 5 years for 村 and 社区 branches and 3 years for the others (`rules.term_ends_on`).
-    """
-    # Lock the branch so that two elections recorded at once cannot both become current.
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    _raise_first(committee_check(organisation=organisation, elected_on=elected_on, posts=posts))
-    for previous in CommitteeTerm.objects.filter(organisation=organisation, is_current=True):
-        previous.is_current = False
-        previous.save(update_fields=["is_current"])
-    term = CommitteeTerm.objects.create(
-        organisation=organisation,
-        elected_on=elected_on,
-        term_ends_on=rules.term_ends_on(organisation.domain, elected_on),
-        is_current=True,
-    )
-    for member, post in posts:
-        CommitteePost.objects.create(term=term, member=member, post=post)
-    committee_changed(term)
-    return term

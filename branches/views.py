@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -17,34 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
+from members import selectors as member_selectors
+from members import services as member_services
+from members.access import scope_for
+from members.access.views import ScopedObjectMixin, ScopedViewMixin
+
 from . import rules, selectors, services
-from .access import MANAGE, READ, Scope, ScopedViewMixin, scope_for
 from .errors import DomainError
 from .forms import CommitteeTermForm, OrganisationForm
-from .models import Form, Level, Organisation
-
-# --- What a user may do with an organisation ----------------------------------------------------------------------
-
-
-def may_edit(scope: Scope, organisation: Organisation) -> bool:
-    """Admins edit any organisation; a secretary their own branch and its 党小组, nothing above a branch."""
-    if scope.is_admin:
-        return True
-    return organisation.level in (Level.BRANCH, Level.PARTY_GROUP) and scope.can(organisation, MANAGE)
-
-
-def may_add_child(scope: Scope, organisation: Organisation) -> bool:
-    """Admins add any unit the levels allow; a secretary adds 党小组 to their own branch."""
-    if not services.child_levels(organisation.level):
-        return False
-    if scope.is_admin:
-        return True
-    return organisation.level == Level.BRANCH and scope.can(organisation, MANAGE)
-
-
-def may_elect(scope: Scope, organisation: Organisation) -> bool:
-    """A branch's committee election is recorded by its managers (its secretary, admins)."""
-    return organisation.level == Level.BRANCH and scope.can(organisation, MANAGE)
+from .models import Form, Organisation
 
 
 def _paginate(request, queryset):
@@ -67,7 +48,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if scope.is_admin:
             return HttpResponseRedirect(resolve_url("branches:list"))
         if scope.is_reviewer:
-            reviewed = selectors.reviewed_organisation(scope)
+            reviewed = selectors.organisation_at(scope.reviewed_paths[0]) if len(scope.reviewed_paths) == 1 else None
             return HttpResponseRedirect(reviewed.get_absolute_url() if reviewed else resolve_url("branches:list"))
         if scope.is_secretary:
             if len(scope.managed_ids) == 1:
@@ -83,27 +64,19 @@ class HomeView(LoginRequiredMixin, TemplateView):
 # --- Organisation pages --------------------------------------------------------------------------------------------
 
 
-class OrganisationViewMixin(ScopedViewMixin):
-    """A page about one organisation: login first, then the organisation if the user may read (or manage) it."""
+class OrganisationViewMixin(ScopedObjectMixin):
+    """A page about one organisation the user may read, fetched through the scope (404 outside it); `allowed()`
+    names what else the page needs."""
 
-    action = READ
+    object_attribute = "organisation"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.organisation = selectors.organisation_for(self.scope, self.kwargs["pk"], self.action)
-        if self.organisation is None or not self.allowed():
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def allowed(self) -> bool:
-        """Whether the user may use this page for `self.organisation` (beyond reading or managing it)."""
-        return True
+    def scoped_queryset(self):
+        return self.scope.organisations_readable()
 
     def breadcrumbs(self) -> list[tuple[str, str | None]]:
         """(name, link) from the root down to this organisation; ancestors the user may not read have no link."""
         crumbs = [
-            (ancestor.name, ancestor.get_absolute_url() if self.scope.can(ancestor, READ) else None)
+            (ancestor.name, ancestor.get_absolute_url() if self.scope.may_read_organisation(ancestor) else None)
             for ancestor in selectors.organisation_ancestors(self.organisation)
         ]
         return [*crumbs, (self.organisation.name, self.organisation.get_absolute_url())]
@@ -118,17 +91,18 @@ class OrganisationListView(ScopedViewMixin, TemplateView):
     template_name = "branches/organisation_list.html"
 
     def get_context_data(self, **kwargs):
-        tops = set(selectors.scope_tops(self.scope))
-        paginator, page = _paginate(self.request, selectors.organisations_overview(self.scope))
+        tops = self.scope.organisation_tops()
+        overview = member_selectors.with_member_counts(selectors.organisations_overview(tops))
+        paginator, page = _paginate(self.request, overview)
         rows = list(page.object_list)
         for row in rows:
-            row.is_top = row.depth == 1 if self.scope.is_admin else row.path in tops
+            row.is_top = row.depth == 1 if tops is None else row.path in tops
         return super().get_context_data(
             rows=rows,
             page_obj=page,
             paginator=paginator,
             total=paginator.count,
-            can_create_root=self.scope.is_admin,
+            can_create_root=self.scope.may_add_root(),
             **kwargs,
         )
 
@@ -140,17 +114,17 @@ class OrganisationDetailView(OrganisationViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         organisation = self.organisation
-        term, past_terms = selectors.committee_terms(organisation)
+        term, past_terms = member_selectors.committee_terms(organisation)
         paginator = Paginator(selectors.organisation_children(organisation), settings.PAGE_SIZE)
         paginator.count = organisation.numchild  # the tree keeps it: no COUNT query
         page = paginator.get_page(self.request.GET.get("page"))
         children = list(page.object_list)
-        counts = selectors.member_counts(organisation, children)
+        counts = member_selectors.member_counts(organisation, children)
         for child in children:
             child.member_count = counts.by_child[child.pk]
         figures = problems = None
         if organisation.is_branch:
-            figures = selectors.structure_figures(counts, term)
+            figures = member_selectors.structure_figures(counts, term)
             problems = rules.structure_problems(
                 full_members=figures.full_members,
                 members=figures.members,
@@ -169,9 +143,10 @@ class OrganisationDetailView(OrganisationViewMixin, TemplateView):
             page_obj=page,
             paginator=paginator,
             children_total=paginator.count,
-            can_edit=may_edit(self.scope, organisation),
-            can_add_child=may_add_child(self.scope, organisation),
-            can_elect=may_elect(self.scope, organisation),
+            can_edit=self.scope.may_edit_organisation(organisation),
+            can_add_child=self.scope.may_add_child(organisation),
+            can_elect=self.scope.may_elect(organisation),
+            can_plan_meeting=self.scope.may_plan_meeting(organisation),
             roster_url=f"{reverse('members:list')}?organisation={organisation.pk}",
             **kwargs,
         )
@@ -182,21 +157,22 @@ class OrganisationCreateView(OrganisationViewMixin, FormView):
 
     template_name = "branches/organisation_form.html"
     form_class = OrganisationForm
-    action = MANAGE
 
-    def allowed(self) -> bool:
-        return may_add_child(self.scope, self.organisation)
+    def allowed(self, organisation) -> bool:
+        return self.scope.may_add_child(organisation)
 
     def get_form_kwargs(self):
-        levels = None if self.scope.is_admin else [Level.PARTY_GROUP]
-        return {**super().get_form_kwargs(), "parent": self.organisation, "levels": levels}
+        # A secretary may add only to their branch, under which a 党小组 is the one level the tree allows.
+        return {**super().get_form_kwargs(), "parent": self.organisation}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(parent=self.organisation, **kwargs)
 
     def form_valid(self, form):
         try:
-            created = services.organisation_create(parent=self.organisation, data=form.organisation_data())
+            created = services.organisation_create(
+                parent=self.organisation, data=form.organisation_data(), by=self.scope
+            )
         except DomainError as error:
             error.add_to(form)
             return self.form_invalid(form)
@@ -210,10 +186,8 @@ class OrganisationRootCreateView(ScopedViewMixin, FormView):
     template_name = "branches/organisation_form.html"
     form_class = OrganisationForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not self.scope.is_admin:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    def permitted(self) -> bool:
+        return self.scope.may_add_root()
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "parent": None}
@@ -223,7 +197,7 @@ class OrganisationRootCreateView(ScopedViewMixin, FormView):
 
     def form_valid(self, form):
         try:
-            created = services.organisation_create(parent=None, data=form.organisation_data())
+            created = services.organisation_create(parent=None, data=form.organisation_data(), by=self.scope)
         except DomainError as error:
             error.add_to(form)
             return self.form_invalid(form)
@@ -236,10 +210,9 @@ class OrganisationUpdateView(OrganisationViewMixin, FormView):
 
     template_name = "branches/organisation_form.html"
     form_class = OrganisationForm
-    action = MANAGE
 
-    def allowed(self) -> bool:
-        return may_edit(self.scope, self.organisation)
+    def allowed(self, organisation) -> bool:
+        return self.scope.may_edit_organisation(organisation)
 
     def get_form_kwargs(self):
         parent = Organisation.objects.get_parent(self.organisation)
@@ -248,7 +221,7 @@ class OrganisationUpdateView(OrganisationViewMixin, FormView):
             # The form writes into its instance while validating; the page keeps showing the saved one.
             "instance": copy.copy(self.organisation),
             "parent": parent,
-            "lock_level": not self.scope.is_admin,
+            "lock_level": not self.scope.may_change_level(self.organisation),
         }
 
     def get_context_data(self, **kwargs):
@@ -256,7 +229,9 @@ class OrganisationUpdateView(OrganisationViewMixin, FormView):
 
     def form_valid(self, form):
         try:
-            updated = services.organisation_update(organisation=self.organisation, data=form.organisation_data())
+            updated = services.organisation_update(
+                organisation=self.organisation, data=form.organisation_data(), by=self.scope
+            )
         except DomainError as error:
             error.add_to(form)
             return self.form_invalid(form)
@@ -269,25 +244,32 @@ class CommitteeStartView(OrganisationViewMixin, FormView):
 
     template_name = "branches/committee_form.html"
     form_class = CommitteeTermForm
-    action = MANAGE
 
-    def allowed(self) -> bool:
-        return may_elect(self.scope, self.organisation)
+    def allowed(self, organisation) -> bool:
+        return self.scope.may_elect(organisation)
 
     @cached_property
     def current(self):
-        return selectors.committee_current(self.organisation)
+        return member_selectors.committee_current(self.organisation)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organisation": self.organisation, "current": self.current}
+        return {
+            **super().get_form_kwargs(),
+            "organisation": self.organisation,
+            "eligible": member_selectors.branch_members_eligible(self.organisation),
+            "current": self.current,
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(current=self.current, **kwargs)
 
     def form_valid(self, form):
         try:
-            term = services.committee_term_start(
-                organisation=self.organisation, elected_on=form.cleaned_data["elected_on"], posts=form.posts()
+            term = member_services.committee_term_start(
+                organisation=self.organisation,
+                elected_on=form.cleaned_data["elected_on"],
+                posts=form.posts(),
+                by=self.scope,
             )
         except DomainError as error:
             error.add_to(form)
@@ -299,7 +281,7 @@ class CommitteeStartView(OrganisationViewMixin, FormView):
         )
         # A secretary who is not in the new committee no longer manages the branch: send them home instead.
         fresh_user = get_user_model().objects.get(pk=self.request.user.pk)
-        if scope_for(fresh_user).can(self.organisation, READ):
+        if scope_for(fresh_user).may_read_organisation(self.organisation):
             return HttpResponseRedirect(self.organisation.get_absolute_url())
         return HttpResponseRedirect(resolve_url("home"))
 

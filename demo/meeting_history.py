@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from branches.models import CommitteePost, Level, Organisation, Post
+from branches.models import Level, Organisation
 from meetings import rules, services
 from meetings.models import (
     Attendance,
@@ -30,7 +30,7 @@ from meetings.models import (
     Period,
     RequirementOverride,
 )
-from members.models import MEMBER_STATUSES, Member, Status
+from members.models import MEMBER_STATUSES, CommitteePost, Member, Post, Status
 
 from .schedule import month_schedule
 from .tree import ROOT_CODE, SECRETARY_BRANCH

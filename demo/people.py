@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from branches import rules as branch_rules
-from branches.models import CommitteePost, CommitteeTerm, Domain, Level, Organisation, Post, ReviewerAppointment
+from branches.models import CommitteeTerm, Domain, Level, Organisation, ReviewerAppointment
 from meetings import services as meeting_services
 from members import crypto, rules, services
-from members.models import MEMBER_STATUSES, Education, Gender, Member, Status
+from members.models import MEMBER_STATUSES, CommitteePost, Education, Gender, Member, Post, Status
 
 from .tree import GRID, ROOT_CODE, SECRETARY2_BRANCH, SECRETARY_BRANCH, TREE, Node, walk
 

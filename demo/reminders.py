@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from branches.models import Level
 from meetings.models import Meeting, MeetingStatus, MeetingType
 from meetings.services import meeting_plan
+from members.access import SYSTEM
 from members.models import Member
 from notifications import services
 from notifications.models import Notice, NoticeKind
@@ -55,13 +56,13 @@ def reminders_load(*, now: datetime, write: Callable[[str], None]) -> None:
             topic=TOPIC,
             place="党员活动室",
             agenda="1. 重温入党誓词\n2. 集体学习党章党规",
-            by=secretary.user,
+            by=SYSTEM,
         )
     # The demo meeting's 24-hour reminders are delivered now, up to a day early, as the worker would at their
     # time, so the demo's bell shows one without waiting or a worker running; the 1-hour ones stay pending.
     due = demo.starts_at - timedelta(hours=24)
     first = Notice.objects.filter(meeting=demo, kind=NoticeKind.MEETING_REMINDER, due_at=due)
-    sent = services.notices_send(notice_ids=list(first.values_list("pk", flat=True)), now=due)["sent"]
+    sent = services.notices_send(notice_ids=list(first.values_list("pk", flat=True)), now=due, by=SYSTEM)["sent"]
     write(
         _("已安排演示会议提醒：%(meetings)d 次会议，已送达 %(sent)d 条。")
         % {"meetings": len(upcoming) + 1, "sent": sent}

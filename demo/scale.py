@@ -22,10 +22,10 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max, Model
 
-from branches.models import CommitteePost, CommitteeTerm, Domain, Level, Organisation
+from branches.models import CommitteeTerm, Domain, Level, Organisation
 from meetings import services as meeting_services
 from meetings.models import Attendance, Meeting, MeetingType, MeetingTypeLink, Period, RequirementOverride
-from members.models import Member
+from members.models import CommitteePost, Member
 
 from .scale_branch import WRITE_ORDER, BranchBuilder, Ids, Rows
 from .scale_tree import ORG_COLUMNS, OrgPlan, ScaleSpec, plan_tree

@@ -13,12 +13,12 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Model
 from django.utils import timezone
 
-from branches.models import CommitteePost, CommitteeTerm, Domain, Post
+from branches.models import CommitteeTerm, Domain
 from meetings import rules
 from meetings.models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingType, MeetingTypeLink, Period
 from members import crypto
 from members import rules as member_rules
-from members.models import MEMBER_STATUSES, Education, Gender, Member, Status
+from members.models import MEMBER_STATUSES, CommitteePost, Education, Gender, Member, Post, Status
 
 from .scale_tree import OrgPlan, ScaleSpec
 from .schedule import month_schedule

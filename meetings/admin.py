@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches.dates import DateRangesAdminMixin
 from branches.errors import DomainError
+from members.access import scope_for
 
 from . import compliance, rules, services
 from .models import (
@@ -190,10 +191,10 @@ class MeetingAdmin(DateRangesAdminMixin, SimpleHistoryAdmin):
                 types=data["types"],
                 minutes=data.get("minutes", ""),
                 decisions=data.get("decisions", ""),
-                by=request.user,
+                by=scope_for(request.user),
             )
             return
-        meeting = services.meeting_plan(organisation=data["organisation"], types=data["types"], by=request.user, **plan)
+        meeting = services.meeting_plan(organisation=data["organisation"], types=data["types"], by=scope_for(request.user), **plan)
         # The admin goes on with its own object (inlines, log entry, redirect): make it the planned meeting.
         obj.pk = meeting.pk
         obj._state.adding = False

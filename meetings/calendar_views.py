@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from icalendar import Calendar, Event
 
-from branches.access import ScopedViewMixin
 from branches.downloads import download_name
 from branches.models import Level, Organisation
 from branches.unreadable_dates import is_unreadable
+from members.access.views import ScopedViewMixin
 from members.models import Member
 
 from . import selectors
@@ -72,11 +72,8 @@ class CalendarView(ScopedViewMixin, TemplateView):
             return None
         if not raw.isdecimal():
             raise Http404
-        organisation = Organisation.objects.filter(pk=int(raw)).first()
-        own_branch = self.scope.member_branch_path
-        if organisation is None or not (
-            self.scope.can(organisation, "read") or (own_branch and organisation.path.startswith(own_branch))
-        ):
+        organisation = self.scope.organisations_with_meetings_readable().filter(pk=int(raw)).first()
+        if organisation is None:
             raise Http404
         return organisation
 
@@ -118,11 +115,12 @@ class CalendarView(ScopedViewMixin, TemplateView):
         )
 
     def branch_choices(self) -> list[Organisation]:
-        """Branches and party groups the user may pick (one query)."""
-        if self.scope.is_admin or self.scope.is_secretary or self.scope.is_reviewer:
-            units = self.scope.organisations().filter(level__in=(Level.BRANCH, Level.PARTY_GROUP))
-            return list(units.order_by("path")[:200])
-        return []
+        """Branches and party groups the user may pick among those they read (one query; none for a member, who
+        reads no part of the tree)."""
+        if not self.scope.may_read_organisations():
+            return []
+        units = self.scope.organisations_readable().filter(level__in=(Level.BRANCH, Level.PARTY_GROUP))
+        return list(units[:200])
 
 
 # --- .ics feed -----------------------------------------------------------------------------------------------------

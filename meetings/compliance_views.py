@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from branches import selectors as branch_selectors
-from branches.access import MANAGE, READ, Scope, ScopedViewMixin
 from branches.errors import DomainError
-from branches.models import Level, Organisation
+from members.access.views import ScopedObjectMixin
 
 from . import rules, selectors, services
 from .compliance_forms import ComplianceFilterForm, RequirementForm
@@ -37,19 +36,6 @@ def overall_label(result: selectors.BranchCompliance) -> str:
     if not result.required_types:
         return str(selectors.STATUS_LABELS[rules.NEUTRAL])
     return str(OVERALL_LABELS[result.status])
-
-
-def may_set_requirements(scope: Scope, organisation: Organisation) -> bool:
-    """A committee sets requirements for its subtree: admins, and managers of a committee above the branches that
-    contains the organisation. A branch secretary reads their branch's requirements but cannot lower them."""
-    if scope.is_admin:
-        return True
-    if not scope.can(organisation, MANAGE):
-        return False
-    committees = Organisation.objects.filter(pk__in=scope.managed_ids).exclude(
-        level__in=(Level.BRANCH, Level.PARTY_GROUP)
-    )
-    return any(organisation.path.startswith(path) for path in committees.values_list("path", flat=True))
 
 
 def period_choices(today: date, chosen: rules.PeriodRange) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -128,20 +114,17 @@ def _cells(list_url: str, result: selectors.BranchCompliance, columns, labels: d
     return cells
 
 
-class OrganisationPageMixin(ScopedViewMixin):
-    """A compliance page of one organisation the user may read; outside the scope: 404."""
+class OrganisationPageMixin(ScopedObjectMixin):
+    """A compliance page of one organisation the user may read, fetched through the scope; outside it: 404."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.organisation = branch_selectors.organisation_for(self.scope, self.kwargs["pk"], READ)
-        if self.organisation is None:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    object_attribute = "organisation"
+
+    def scoped_queryset(self):
+        return self.scope.organisations_readable()
 
     def breadcrumbs(self) -> list[tuple[str, str | None]]:
         crumbs = [
-            (ancestor.name, ancestor.get_absolute_url() if self.scope.can(ancestor, READ) else None)
+            (ancestor.name, ancestor.get_absolute_url() if self.scope.may_read_organisation(ancestor) else None)
             for ancestor in branch_selectors.organisation_ancestors(self.organisation)
         ]
         return [*crumbs, (self.organisation.name, self.organisation.get_absolute_url())]
@@ -193,7 +176,7 @@ class ComplianceView(OrganisationPageMixin, TemplateView):
             paginator=paginator,
             total=paginator.count,
             query=query,
-            may_set=may_set_requirements(self.scope, self.organisation),
+            may_set=self.scope.may_set_requirements(self.organisation),
             **kwargs,
         )
 
@@ -211,20 +194,22 @@ class RequirementsView(OrganisationPageMixin, TemplateView):
             breadcrumbs=self.breadcrumbs(),
             sources=sources,
             period_choices=Period.choices,
-            may_set=may_set_requirements(self.scope, self.organisation),
+            may_set=self.scope.may_set_requirements(self.organisation),
             bound_form=form,
             **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
-        if not may_set_requirements(self.scope, self.organisation):
+        if not self.scope.may_set_requirements(self.organisation):
             raise Http404
         if request.POST.get("action") == "clear":
             meeting_type = request.POST.get("meeting_type", "")
             if meeting_type not in rules.COMPLIANCE_TYPES:
                 messages.error(request, _("会议类型无效。"))
                 return HttpResponseRedirect(self._url())
-            services.requirement_override_clear(organisation=self.organisation, meeting_type=meeting_type)
+            services.requirement_override_clear(
+                organisation=self.organisation, meeting_type=meeting_type, by=self.scope
+            )
             messages.success(
                 request,
                 _("已取消本组织对%(type)s的要求设置，改为沿用上级或默认要求。")
@@ -240,6 +225,7 @@ class RequirementsView(OrganisationPageMixin, TemplateView):
                     meeting_type=data["meeting_type"],
                     period=data["period"],
                     count=data["count"],
+                    by=self.scope,
                 )
             except DomainError as error:
                 error.add_to(form)

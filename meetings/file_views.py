@@ -10,34 +10,28 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from branches.access import MANAGE, ScopedViewMixin
 from branches.downloads import download_name
 from branches.errors import DomainError
 from config import request_size
+from members.access.views import ScopedObjectMixin
 
 from . import selectors, services
 from .models import Meeting, MeetingAttachment, MeetingPhoto
 from .upload_forms import AttachmentUploadForm, PhotoUploadForm
 
 
-class MeetingFileMixin(ScopedViewMixin):
-    """Load the meeting (404 outside the user's read scope); `manage = True` also requires managing its branch."""
+class MeetingFileMixin(ScopedObjectMixin):
+    """The meeting, fetched through the scope (404 outside it); `manage = True` also requires managing its branch.
+    Its files are fetched through it."""
 
+    object_attribute = "meeting"
     manage = False
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.meeting = self.get_meeting()
-        if self.manage:
-            self.require(self.meeting.organisation, MANAGE)
-        return super().dispatch(request, *args, **kwargs)
+    def scoped_queryset(self):
+        return selectors.meetings_visible_to(self.scope)
 
-    def get_meeting(self) -> Meeting:
-        meeting = selectors.meetings_visible_to(self.scope).filter(pk=self.kwargs["pk"]).first()
-        if meeting is None:
-            raise Http404
-        return meeting
+    def allowed(self, meeting: Meeting) -> bool:
+        return not self.manage or self.scope.may_manage_meeting(meeting)
 
     def meeting_url(self, anchor: str) -> str:
         return f"{self.meeting.get_absolute_url()}#{anchor}"
@@ -68,7 +62,7 @@ class PhotoView(MeetingFileMixin, View):
     http_method_names = ["get", "head"]
 
     def get(self, request, *args, **kwargs):
-        photo = MeetingPhoto.objects.filter(pk=kwargs["photo_pk"], meeting=self.meeting).first()
+        photo = self.meeting.photos.filter(pk=kwargs["photo_pk"]).first()
         if photo is None:
             raise Http404
         return _stream(photo.image, "image/jpeg")
@@ -90,7 +84,7 @@ class PhotoAddView(MeetingFileMixin, FormView):
             with transaction.atomic():  # all the photos of one upload, or none
                 for image in images:
                     added.append(services.meeting_photo_add(
-                        meeting=self.meeting, upload=image, by=self.request.user, caption=form.cleaned_data["caption"]
+                        meeting=self.meeting, upload=image, by=self.scope, caption=form.cleaned_data["caption"]
                     ))
         except DomainError as error:
             for photo in added:  # their rows were rolled back; their files were already written
@@ -108,7 +102,7 @@ class PhotoRemoveView(MeetingFileMixin, TemplateView):
     template_name = "meetings/file_confirm_remove.html"
 
     def get_object(self) -> MeetingPhoto:
-        photo = MeetingPhoto.objects.filter(pk=self.kwargs["photo_pk"], meeting=self.meeting).first()
+        photo = self.meeting.photos.filter(pk=self.kwargs["photo_pk"]).first()
         if photo is None:
             raise Http404
         return photo
@@ -127,7 +121,7 @@ class PhotoRemoveView(MeetingFileMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         photo = self.get_object()
         try:
-            services.meeting_photo_remove(photo=photo)
+            services.meeting_photo_remove(photo=photo, by=self.scope)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -144,7 +138,7 @@ class AttachmentDownloadView(MeetingFileMixin, View):
     http_method_names = ["get", "head"]
 
     def get(self, request, *args, **kwargs):
-        attachment = MeetingAttachment.objects.filter(pk=kwargs["attachment_pk"], meeting=self.meeting).first()
+        attachment = self.meeting.attachments.filter(pk=kwargs["attachment_pk"]).first()
         if attachment is None:
             raise Http404
         return _stream(attachment.file, attachment.content_type, filename=attachment_download_name(attachment))
@@ -170,7 +164,7 @@ class AttachmentAddView(MeetingFileMixin, FormView):
     def form_valid(self, form):
         try:
             attachment = services.meeting_attachment_add(
-                meeting=self.meeting, upload=form.cleaned_data["file"], by=self.request.user
+                meeting=self.meeting, upload=form.cleaned_data["file"], by=self.scope
             )
         except DomainError as error:
             form.add_error("file" if error.field == "file" else None, error.message)
@@ -186,7 +180,7 @@ class AttachmentRemoveView(MeetingFileMixin, TemplateView):
     template_name = "meetings/file_confirm_remove.html"
 
     def get_object(self) -> MeetingAttachment:
-        attachment = MeetingAttachment.objects.filter(pk=self.kwargs["attachment_pk"], meeting=self.meeting).first()
+        attachment = self.meeting.attachments.filter(pk=self.kwargs["attachment_pk"]).first()
         if attachment is None:
             raise Http404
         return attachment
@@ -200,7 +194,7 @@ class AttachmentRemoveView(MeetingFileMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         attachment = self.get_object()
         try:
-            services.meeting_attachment_remove(attachment=attachment)
+            services.meeting_attachment_remove(attachment=attachment, by=self.scope)
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -1,5 +1,6 @@
 """Forms of the meeting pages: plan and edit, attendance, guests, finalise, amend, cancel; the list's filters."""
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from functools import reduce
 from operator import or_
@@ -9,11 +10,10 @@ from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.access import READ, Scope
 from branches.dates import limit_dates
 from branches.models import Level, Organisation
 
@@ -399,29 +399,27 @@ class MeetingFilter(django_filters.FilterSet):
         model = Meeting
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, scope: Scope, **kwargs):
+    def __init__(
+        self, data=None, queryset=None, *, organisations: QuerySet[Organisation], tops: Sequence[str] | None, **kwargs
+    ):
+        """`organisations`: those whose meetings the user reads; `tops`: the tops of that part of the tree (None:
+        the roots). Both come from the view (the user's scope)."""
         super().__init__(data, queryset=queryset, **kwargs)
-        readable = scope.path_q("path", READ)
-        if scope.member_branch_path and not scope.is_admin:
-            readable |= Q(path__startswith=scope.member_branch_path)  # a member reads their own branch's meetings
-        self.filters["organisation"].queryset = (
-            Organisation.objects.filter(readable).filter(self._drill_down(scope)).order_by("path")
-            if scope.is_authenticated
-            else Organisation.objects.none()
-        )
+        self.filters["organisation"].queryset = organisations.filter(self._drill_down(tops)).order_by("path")
         self.form.fields["organisation"].label_from_instance = lambda o: o.name
         self.form.fields["month"].help_text = ""
         # Rendered as plain markup by meetings/meeting_list.html (crispy-forms cost more than the list's rows).
         self.more_fields = [self.form[name] for name in self.MORE]
         self.more_expanded = any(self.data.get(name) for name in self.MORE) if self.data else False
 
-    def _drill_down(self, scope: Scope) -> Q:
+    def _drill_down(self, tops: Sequence[str] | None) -> Q:
         """The organisation choices: the tops of the user's part of the tree and their children, and, once one is
         chosen, its ancestors and children. A committee over thousands of branches gets a short list to drill
         down, not every organisation (bench: the root's list page grew with the tree)."""
-        tops = list(scope.paths(READ)) + ([scope.member_branch_path] if scope.member_branch_path else [])
-        levels = [Q(depth=1), Q(depth=2)] if scope.is_admin else []
-        levels += [Q(path=top) | Q(path__startswith=top, depth=len(top) // Organisation.steplen + 1) for top in tops]
+        levels = [Q(depth=1), Q(depth=2)] if tops is None else []
+        levels += [
+            Q(path=top) | Q(path__startswith=top, depth=len(top) // Organisation.steplen + 1) for top in tops or ()
+        ]
         chosen = self.data.get("organisation") if self.data else None
         if chosen and str(chosen).isdecimal():
             picked = Organisation.objects.filter(pk=chosen).values_list("path", flat=True).first()

@@ -12,15 +12,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from fpdf import FPDF
 
-from branches.access import ScopedViewMixin
 from branches.downloads import download_name
 from branches.unreadable_dates import date_text, is_unreadable, time_text
+from members.access.views import ScopedObjectMixin
 
 from . import selectors
 from .models import AttendanceState, Meeting, MeetingStatus
@@ -244,15 +244,16 @@ def minutes_filename(meeting: Meeting) -> str:
     return download_name(title, day=timezone.localtime(meeting.starts_at).date(), extension="pdf")
 
 
-class MinutesPdfView(ScopedViewMixin, View):
+class MinutesPdfView(ScopedObjectMixin, View):
     """Download a meeting's minutes as a PDF; only users who may read the meeting get it."""
 
     http_method_names = ["get", "head"]
 
+    def scoped_queryset(self):
+        return selectors.meeting_detail_queryset(self.scope)
+
     def get(self, request, *args, **kwargs):
-        meeting = selectors.meeting_detail_queryset(self.scope).filter(pk=kwargs["pk"]).first()
-        if meeting is None:
-            raise Http404
+        meeting = self.object
         response = FileResponse(
             io.BytesIO(minutes_pdf(meeting)),
             as_attachment=True,

@@ -9,8 +9,8 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from branches.access import READ, Scope
 from branches.models import Level, Organisation
+from members.access import Scope
 from members.models import MEMBER_STATUSES, Member, Status
 
 from . import rules
@@ -91,12 +91,7 @@ def members_who_may_attend(organisation: Organisation) -> QuerySet[Member]:
 def meetings_visible_to(scope: Scope) -> QuerySet[Meeting]:
     """Meetings in the user's read scope, plus (for a member) those of their own branch and its party groups."""
     meetings = Meeting.objects.select_related("organisation", "host", "recorder").prefetch_related("type_links")
-    if scope.is_admin:
-        return meetings
-    q = scope.path_q("organisation__path", READ)
-    if scope.member_branch_path:
-        q |= Q(organisation__path__startswith=scope.member_branch_path)
-    return meetings.filter(q)
+    return meetings.filter(scope.meetings_readable_q())
 
 
 def meetings_for_list(scope: Scope) -> QuerySet[Meeting]:
@@ -138,11 +133,11 @@ def meeting_detail_queryset(scope: Scope) -> QuerySet[Meeting]:
     )
 
 
-def meetings_deleted_for(scope: Scope, action: str) -> QuerySet[Meeting]:
+def meetings_deleted_for(scope: Scope) -> QuerySet[Meeting]:
     """Deleted meetings (the recycle bin) in the part of the tree the user manages."""
     return (
         Meeting.all_objects.filter(is_deleted=True)
-        .filter(scope.path_q("organisation__path", action))
+        .filter(scope.meetings_managed_q())
         .select_related("organisation")
         .prefetch_related("type_links")
         .order_by("-deleted_at", "-pk")

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.dates import date_range_problems
-from branches.errors import DomainError
+from branches.errors import DomainError, NotPermitted
 from branches.models import Level, Organisation
+from members.access import Scope
 from members.models import Member
 
 from . import compliance, rules, selectors, uploads
@@ -111,6 +112,12 @@ def _full_clean(meeting: Meeting) -> None:
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
+
+
+def _require(allowed: bool) -> None:
+    """Refuse a caller (`by`) without the permission the service needs (the pages answer 404)."""
+    if not allowed:
+        raise NotPermitted
 
 
 def meeting_closed_reason(meeting: Meeting) -> str | None:
@@ -218,10 +225,11 @@ def meeting_plan(
     lecture_title: str = "",
     is_election: bool = False,
     attendees: Iterable[Member] | None = None,
-    by=None,
+    by: Scope,
 ) -> Meeting:
     """Plan a meeting; expected attendees default to those the types call for (all members, committee, group)."""
     _check_organisation(organisation)
+    _require(by.may_plan_meeting(organisation))
     chosen = _clean_types(types, organisation)
     data = {"host": host, "recorder": recorder, "lecturer": lecturer}
     _check_people(organisation, data)
@@ -246,7 +254,7 @@ def meeting_plan(
         lecturer_name=lecturer_name,
         lecture_title=lecture_title,
         is_election=is_election and MeetingType.GENERAL_MEETING in chosen,
-        created_by=by if getattr(by, "pk", None) else None,
+        created_by_id=by.user_id,
     )
     _full_clean(meeting)
     # The record's first version is written after its types and people, as every later service writes its rows
@@ -265,8 +273,11 @@ def meeting_plan(
 
 
 @transaction.atomic
-def meeting_update(*, meeting: Meeting, version: int, data: dict, types: Sequence[str] | None = None) -> Meeting:
+def meeting_update(
+    *, meeting: Meeting, version: int, data: dict, by: Scope, types: Sequence[str] | None = None
+) -> Meeting:
     """Save a plan's changes unless someone saved the meeting since `version` was read (the first change stays)."""
+    _require(by.may_manage_meeting(meeting))
     _lock(meeting, version)
     _require_open(meeting)
     values = {key: value for key, value in data.items() if key in EDITABLE_FIELDS}
@@ -299,14 +310,14 @@ def meeting_save(
     types: Sequence[str] | None = None,
     minutes: str = "",
     decisions: str = "",
-    by=None,
+    by: Scope,
 ) -> Meeting:
     """Save the edit page in one step: the plan's changes, then the record once minutes are written.
 
     A stale `version` refuses the whole save (the first change stays); minutes for a meeting that has not yet
     started are refused, and the plan's changes with them.
     """
-    meeting_update(meeting=meeting, version=version, data=data, types=types)
+    meeting_update(meeting=meeting, version=version, data=data, types=types, by=by)
     if (minutes or "").strip() or meeting.status == MeetingStatus.HELD:
         meeting_record(meeting=meeting, version=meeting.version, minutes=minutes, decisions=decisions, by=by)
     return meeting
@@ -316,8 +327,9 @@ def meeting_save(
 
 
 @transaction.atomic
-def attendees_set(*, meeting: Meeting, members: Iterable[Member], version: int | None = None) -> Meeting:
+def attendees_set(*, meeting: Meeting, members: Iterable[Member], by: Scope, version: int | None = None) -> Meeting:
     """Make the expected list exactly `members`: new people are added as expected, those left out removed."""
+    _require(by.may_manage_meeting(meeting))
     _lock(meeting, version)
     _require_open(meeting)
     people = _check_attendees(meeting.organisation, members)
@@ -334,11 +346,14 @@ def attendees_set(*, meeting: Meeting, members: Iterable[Member], version: int |
 
 
 @transaction.atomic
-def attendance_record(*, meeting: Meeting, entries: Iterable[AttendanceEntry], version: int | None = None) -> Meeting:
+def attendance_record(
+    *, meeting: Meeting, entries: Iterable[AttendanceEntry], by: Scope, version: int | None = None
+) -> Meeting:
     """Record present / on leave (with a reason) / absent for people of the branch; new people join the list.
 
     Leave may be recorded before the meeting; present and absent only once it has started.
     """
+    _require(by.may_manage_meeting(meeting))
     _lock(meeting, version)
     _require_open(meeting)
     entries = list(entries)
@@ -367,8 +382,9 @@ def attendance_record(*, meeting: Meeting, entries: Iterable[AttendanceEntry], v
 
 
 @transaction.atomic
-def guest_add(*, meeting: Meeting, name: str, kind: str = GuestKind.OTHER, note: str = "") -> Guest:
+def guest_add(*, meeting: Meeting, name: str, by: Scope, kind: str = GuestKind.OTHER, note: str = "") -> Guest:
     """Add a guest (an 积极分子, an observer from above, another visitor) to a meeting."""
+    _require(by.may_manage_meeting(meeting))
     _lock(meeting, None)
     _require_open(meeting)
     if not (name or "").strip():
@@ -381,7 +397,8 @@ def guest_add(*, meeting: Meeting, name: str, kind: str = GuestKind.OTHER, note:
 
 
 @transaction.atomic
-def guest_remove(*, guest: Guest) -> None:
+def guest_remove(*, guest: Guest, by: Scope) -> None:
+    _require(by.may_manage_meeting(guest.meeting))
     meeting = _lock(guest.meeting, None)
     _require_open(meeting)
     guest.delete()
@@ -399,12 +416,13 @@ def meeting_record(
     minutes: str,
     decisions: str = "",
     ends_at: datetime | None = None,
-    by=None,
+    by: Scope,
 ) -> Meeting:
     """Log a meeting as held with its minutes and decisions (a draft until finalised).
 
     The first record marks it 补录 (backfilled) when entered more than MEETING_BACKFILL_DAYS after the meeting.
     """
+    _require(by.may_manage_meeting(meeting))
     _lock(meeting, version)
     _require_open(meeting)
     new_end = ends_at if ends_at is not None else meeting.ends_at
@@ -427,11 +445,14 @@ def meeting_record(
 
 
 @transaction.atomic
-def meeting_finalise(*, meeting: Meeting, by, without_quorum_reason: str = "", version: int | None = None) -> Meeting:
+def meeting_finalise(
+    *, meeting: Meeting, by: Scope, without_quorum_reason: str = "", version: int | None = None
+) -> Meeting:
     """Lock a meeting record (归档); later changes become amendments.
 
     Quorum by the rules; without it the secretary must give a reason, which the record shows.
     """
+    _require(by.may_manage_meeting(meeting))
     _lock(meeting, version)
     if meeting.status == MeetingStatus.FINALISED:
         raise DomainError(_("该会议记录已归档。"))
@@ -465,14 +486,18 @@ def meeting_finalise(*, meeting: Meeting, by, without_quorum_reason: str = "", v
     meeting.without_quorum_reason = reason if short else ""
     meeting.status = MeetingStatus.FINALISED
     meeting.finalised_at = timezone.now()
-    meeting.finalised_by = by
+    meeting.finalised_by_id = by.user_id
     _bump(meeting, "without_quorum_reason", "status", "finalised_at", "finalised_by", recount=True)
     return meeting
 
 
 @transaction.atomic
-def meeting_amend(*, meeting: Meeting, by, field: str, new_value: str, reason: str) -> Amendment:
-    """Correct a finalised record: the new value takes effect, the original stays in the amendment, visible."""
+def meeting_amend(*, meeting: Meeting, by: Scope, field: str, new_value: str, reason: str) -> Amendment:
+    """Correct a finalised record: the new value takes effect, the original stays in the amendment, visible.
+
+    An amendment names its author, so `by` is a user (not `SYSTEM`).
+    """
+    _require(by.may_manage_meeting(meeting) and by.user_id is not None)
     _lock(meeting, None)
     if meeting.status != MeetingStatus.FINALISED:
         raise DomainError(_("只有已归档的会议记录需要提交更正；未归档的记录可直接修改。"))
@@ -491,7 +516,12 @@ def meeting_amend(*, meeting: Meeting, by, field: str, new_value: str, reason: s
     if max_length and len(new_value) > max_length:
         raise DomainError(_("内容不能超过%(n)d个字。") % {"n": max_length}, field="new_value")
     amendment = Amendment.objects.create(
-        meeting=meeting, author=by, reason=reason.strip(), field=field, old_value=old_value, new_value=new_value
+        meeting=meeting,
+        author_id=by.user_id,
+        reason=reason.strip(),
+        field=field,
+        old_value=old_value,
+        new_value=new_value,
     )
     setattr(meeting, field, new_value)
     _bump(meeting, field)
@@ -502,8 +532,9 @@ def meeting_amend(*, meeting: Meeting, by, field: str, new_value: str, reason: s
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, reason: str = "", version: int | None = None) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, by: Scope, reason: str = "", version: int | None = None) -> Meeting:
     """Cancel a planned meeting (a held one has happened and is finalised or deleted instead)."""
+    _require(by.may_manage_meeting(meeting))
     _lock(meeting, version)
     if meeting.status != MeetingStatus.PLANNED:
         raise DomainError(_("只能取消尚未召开的会议。"))
@@ -515,8 +546,9 @@ def meeting_cancel(*, meeting: Meeting, reason: str = "", version: int | None = 
 
 
 @transaction.atomic
-def meeting_delete(*, meeting: Meeting) -> None:
+def meeting_delete(*, meeting: Meeting, by: Scope) -> None:
     """Move a meeting to the recycle bin; `meeting_restore` brings it back (secretary or admin)."""
+    _require(by.may_manage_meeting(meeting))
     _lock(meeting, None)
     meeting.is_deleted = True
     meeting.deleted_at = timezone.now()
@@ -525,7 +557,9 @@ def meeting_delete(*, meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_restore(*, meeting: Meeting) -> None:
+def meeting_restore(*, meeting: Meeting, by: Scope) -> None:
+    """Bring a meeting back from the recycle bin."""
+    _require(by.may_manage_meeting(meeting))
     if not Meeting.all_objects.filter(pk=meeting.pk, is_deleted=True).exists():
         raise DomainError(_("该会议记录未被删除。"))
     meeting.is_deleted = False
@@ -540,12 +574,13 @@ def meeting_restore(*, meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_photo_add(*, meeting: Meeting, upload, by=None, caption: str = "") -> MeetingPhoto:
+def meeting_photo_add(*, meeting: Meeting, upload, by: Scope, caption: str = "") -> MeetingPhoto:
     """Add a photo, re-encoded as JPEG without metadata under a random name (the member photo rules)."""
+    _require(by.may_manage_meeting(meeting))
     _lock(meeting, None)
     _require_open(meeting)
     content = uploads.photo_clean(upload)
-    photo = MeetingPhoto(meeting=meeting, caption=(caption or "").strip()[:120], uploaded_by=by)
+    photo = MeetingPhoto(meeting=meeting, caption=(caption or "").strip()[:120], uploaded_by_id=by.user_id)
     photo.image.save(content.name, content, save=False)
     photo.save()
     _bump(meeting)
@@ -553,7 +588,8 @@ def meeting_photo_add(*, meeting: Meeting, upload, by=None, caption: str = "") -
 
 
 @transaction.atomic
-def meeting_photo_remove(*, photo: MeetingPhoto) -> None:
+def meeting_photo_remove(*, photo: MeetingPhoto, by: Scope) -> None:
+    _require(by.may_manage_meeting(photo.meeting))
     meeting = _lock(photo.meeting, None)
     _require_open(meeting)
     _delete_file_on_commit(photo.image)
@@ -562,8 +598,9 @@ def meeting_photo_remove(*, photo: MeetingPhoto) -> None:
 
 
 @transaction.atomic
-def meeting_attachment_add(*, meeting: Meeting, upload, by=None) -> MeetingAttachment:
+def meeting_attachment_add(*, meeting: Meeting, upload, by: Scope) -> MeetingAttachment:
     """Attach a PDF or Office document (checked by extension and content, size-capped) under a random name."""
+    _require(by.may_manage_meeting(meeting))
     _lock(meeting, None)
     _require_open(meeting)
     checked = uploads.attachment_check(upload)
@@ -572,7 +609,7 @@ def meeting_attachment_add(*, meeting: Meeting, upload, by=None) -> MeetingAttac
         original_name=checked.original_name,
         size=checked.size,
         content_type=checked.content_type,
-        uploaded_by=by,
+        uploaded_by_id=by.user_id,
     )
     attachment.file.save(checked.content.name, checked.content, save=False)
     attachment.save()
@@ -581,7 +618,8 @@ def meeting_attachment_add(*, meeting: Meeting, upload, by=None) -> MeetingAttac
 
 
 @transaction.atomic
-def meeting_attachment_remove(*, attachment: MeetingAttachment) -> None:
+def meeting_attachment_remove(*, attachment: MeetingAttachment, by: Scope) -> None:
+    _require(by.may_manage_meeting(attachment.meeting))
     meeting = _lock(attachment.meeting, None)
     _require_open(meeting)
     _delete_file_on_commit(attachment.file)
@@ -600,9 +638,10 @@ def _delete_file_on_commit(file_field) -> None:
 
 @transaction.atomic
 def requirement_override_set(
-    *, organisation: Organisation, meeting_type: str, period: str, count: int
+    *, organisation: Organisation, meeting_type: str, period: str, count: int, by: Scope
 ) -> RequirementOverride:
     """Set an organisation's own requirement for a type, for its whole subtree (nearer settings still win)."""
+    _require(by.may_set_requirements(organisation))
     if meeting_type not in MeetingType.values:
         raise DomainError(_("会议类型无效。"), field="meeting_type")
     if period not in Period.values:
@@ -628,8 +667,9 @@ def requirement_override_set(
 
 
 @transaction.atomic
-def requirement_override_clear(*, organisation: Organisation, meeting_type: str) -> None:
+def requirement_override_clear(*, organisation: Organisation, meeting_type: str, by: Scope) -> None:
     """Remove an organisation's own setting; the nearest ancestor's (or the default) applies again."""
+    _require(by.may_set_requirements(organisation))
     for override in RequirementOverride.objects.filter(organisation=organisation, meeting_type=meeting_type):
         override.delete()
     compliance.everything_changed()

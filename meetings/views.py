@@ -3,20 +3,21 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from branches.access import MANAGE, READ, ScopedViewMixin
 from branches.errors import DomainError
 from branches.models import Level
 from branches.paging import CappedPaginator
+from members.access.views import ScopedObjectMixin, ScopedViewMixin
 
 from . import history, rules, selectors, services
 from .compliance import page_cache
@@ -39,31 +40,16 @@ from .models import AttendanceState, Meeting, MeetingStatus, MeetingType
 RECORD_INCLUDES = ("meetings/includes/photos.html", "meetings/includes/attachments.html")
 
 
-class MeetingViewMixin(ScopedViewMixin):
-    """A meeting page: login first, then `check_access()`, which answers 404 outside the user's scope (or
-    returns a redirect, with a message, when the page does not apply to the meeting as it stands)."""
+class MeetingViewMixin(ScopedObjectMixin):
+    """A page about one meeting, fetched through the scope (404 outside it); readable meetings by default.
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        refusal = self.check_access()
-        if refusal is not None:
-            return refusal
-        return super().dispatch(request, *args, **kwargs)
+    `refuse()` answers with a redirect and a message when the page does not apply to the meeting as it stands.
+    """
 
-    def check_access(self):
-        """Load what the page needs; raise Http404 when the user may not have it."""
+    object_attribute = "meeting"
 
-    def require_manager(self) -> None:
-        """Only users who manage some organisation (secretaries, admins)."""
-        if not (self.scope.is_admin or self.scope.is_secretary):
-            raise Http404
-
-    def managed_meeting(self) -> Meeting:
-        meeting = selectors.meetings_visible_to(self.scope).filter(pk=self.kwargs["pk"]).first()
-        if meeting is None or not self.scope.can(meeting.organisation, MANAGE):
-            raise Http404
-        return meeting
+    def scoped_queryset(self):
+        return selectors.meetings_visible_to(self.scope)
 
     def refuse_unless_open(self, meeting: Meeting):
         """A finalised record is read-only (corrections are amendments); a cancelled meeting cannot be changed."""
@@ -74,6 +60,13 @@ class MeetingViewMixin(ScopedViewMixin):
             messages.error(self.request, _("该会议已取消，不能修改。"))
             return HttpResponseRedirect(meeting.get_absolute_url())
         return None
+
+
+class ManagedMeetingMixin(MeetingViewMixin):
+    """A page that changes a meeting: only for those who manage its organisation."""
+
+    def allowed(self, meeting: Meeting) -> bool:
+        return self.scope.may_manage_meeting(meeting)
 
 
 def _paginate(request, queryset):
@@ -135,7 +128,7 @@ STATUS_BADGES = {
 }
 
 
-class MeetingListView(MeetingViewMixin, TemplateView):
+class MeetingListView(ScopedViewMixin, TemplateView):
     """Meetings in the user's scope: search, filters, sorting by date, paginated with the total.
 
     The page of rows (with its total) and the filter form are rendered once per scope and query string and cached
@@ -148,11 +141,9 @@ class MeetingListView(MeetingViewMixin, TemplateView):
     filter_template = "meetings/includes/meeting_filter.html"
 
     def get_context_data(self, **kwargs):
-        scope = self.scope
-        readable = None if scope.is_admin else [*scope.paths(READ), *filter(None, [scope.member_branch_path])]
         key = page_cache.key(
             "list",
-            readable,  # what meetings_visible_to shows this scope, and the filter offers it
+            self.scope.meeting_tops(),  # what meetings_visible_to shows this scope, and the filter offers it
             urlencode(sorted(self.request.GET.lists()), doseq=True),
             translation.get_language(),
             settings.PAGE_SIZE,
@@ -166,7 +157,7 @@ class MeetingListView(MeetingViewMixin, TemplateView):
             **page,
             # What depends on the user's role, not only on the part of the tree they read: never cached.
             compliance_url=self._compliance_url(page["unit_only"], page["period"]),
-            can_create=self.scope.is_admin or self.scope.is_secretary,
+            can_create=self.scope.may_plan_meetings(),
             query_without_period=_query_without(self.request, "page", "period"),
             query_without_unit_only=_query_without(self.request, "page", "unit_only"),
             list_url=f"?{_query_without_page(self.request)}",
@@ -176,7 +167,12 @@ class MeetingListView(MeetingViewMixin, TemplateView):
     def _page(self) -> dict:
         """The filters, the page of rows and the total, rendered: what the cache keeps (plain values, markup and
         the organisation a click-through is limited to)."""
-        filterset = MeetingFilter(self.request.GET, queryset=selectors.meetings_for_list(self.scope), scope=self.scope)
+        filterset = MeetingFilter(
+            self.request.GET,
+            queryset=selectors.meetings_for_list(self.scope),
+            organisations=self.scope.organisations_with_meetings_readable(),
+            tops=self.scope.meeting_tops(),
+        )
         filterset.form.is_valid()
         cleaned = filterset.form.cleaned_data  # the valid fields, also when another one is not
         # The total is exact up to LIST_COUNT_CAP: an exact COUNT(*) of a root organisation's meetings cost more
@@ -222,7 +218,7 @@ class MeetingListView(MeetingViewMixin, TemplateView):
 
     def _compliance_url(self, organisation, period: str | None) -> str:
         """Back to the compliance figures a click-through came from (only for those who may read them)."""
-        if organisation is None or not self.scope.can(organisation, READ):
+        if organisation is None or not self.scope.may_read_compliance(organisation):
             return ""
         url = reverse("meetings:compliance", args=[organisation.pk])
         return f"{url}?{urlencode({'period': period})}" if period else url
@@ -231,21 +227,31 @@ class MeetingListView(MeetingViewMixin, TemplateView):
 # --- Plan and edit -------------------------------------------------------------------------------------------------
 
 
-class MeetingCreateView(MeetingViewMixin, FormView):
+class MeetingCreateView(ScopedViewMixin, FormView):
     """Plan a meeting of a branch or 党小组 the user manages; expected attendees follow from the types."""
 
     template_name = "meetings/meeting_form.html"
     form_class = MeetingForm
 
-    def check_access(self):
-        self.require_manager()
-        self.plannable = self.scope.organisations(MANAGE).filter(level__in=(Level.BRANCH, Level.PARTY_GROUP))
+    def permitted(self) -> bool:
+        return self.scope.may_plan_meetings()
+
+    @cached_property
+    def plannable(self):
+        return self.scope.organisations_plannable()
+
+    @cached_property
+    def chosen(self):
         chosen = self.request.POST.get("organisation") or self.request.GET.get("organisation") or ""
-        self.chosen = self.plannable.filter(pk=chosen).first() if chosen.isdecimal() else None
-        if self.chosen is None:
+        found = self.plannable.filter(pk=chosen).first() if chosen.isdecimal() else None
+        if found is None:
             branches = list(self.plannable.filter(level=Level.BRANCH)[:2])
-            self.chosen = branches[0] if len(branches) == 1 else None
-        self.branch = selectors.branch_of(self.chosen) if self.chosen else None
+            found = branches[0] if len(branches) == 1 else None
+        return found
+
+    @cached_property
+    def branch(self):
+        return selectors.branch_of(self.chosen) if self.chosen else None
 
     def get(self, request, *args, **kwargs):
         if self.branch is None:
@@ -283,7 +289,7 @@ class MeetingCreateView(MeetingViewMixin, FormView):
         data = form.cleaned_data
         try:
             meeting = services.meeting_plan(
-                organisation=data["organisation"], types=data["types"], by=self.request.user, **form.plan_data()
+                organisation=data["organisation"], types=data["types"], by=self.scope, **form.plan_data()
             )
         except DomainError as error:
             error.add_to(form)
@@ -295,15 +301,14 @@ class MeetingCreateView(MeetingViewMixin, FormView):
         return HttpResponseRedirect(meeting.get_absolute_url())
 
 
-class MeetingUpdateView(MeetingViewMixin, FormView):
+class MeetingUpdateView(ManagedMeetingMixin, FormView):
     """Edit the plan, the minutes and the decisions; a save based on an outdated version is refused."""
 
     template_name = "meetings/meeting_form.html"
     form_class = MeetingForm
 
-    def check_access(self):
-        self.meeting = self.managed_meeting()
-        return self.refuse_unless_open(self.meeting)
+    def refuse(self, meeting):
+        return self.refuse_unless_open(meeting)
 
     def get_form_kwargs(self):
         return {
@@ -334,7 +339,7 @@ class MeetingUpdateView(MeetingViewMixin, FormView):
                 types=data["types"],
                 minutes=data["minutes"],
                 decisions=data["decisions"],
-                by=self.request.user,
+                by=self.scope,
             )
         except DomainError as error:
             error.add_to(form)
@@ -351,16 +356,14 @@ class MeetingDetailView(MeetingViewMixin, TemplateView):
 
     template_name = "meetings/meeting_detail.html"
 
-    def check_access(self):
-        self.meeting = selectors.meeting_detail_queryset(self.scope).filter(pk=self.kwargs["pk"]).first()
-        if self.meeting is None:
-            raise Http404
+    def scoped_queryset(self):
+        return selectors.meeting_detail_queryset(self.scope)
 
     def get_context_data(self, **kwargs):
         meeting = self.meeting
         attendances = list(meeting.attendances.all())
         by_state = {state: [a for a in attendances if a.state == state] for state in AttendanceState.values}
-        can_manage = self.scope.can(meeting.organisation, MANAGE)
+        can_manage = self.scope.may_manage_meeting(meeting)
         is_open = meeting.status in (MeetingStatus.PLANNED, MeetingStatus.HELD)
         unmarked = by_state[AttendanceState.EXPECTED]
         return super().get_context_data(
@@ -394,14 +397,13 @@ def _next_step(meeting: Meeting, *, has_unmarked: bool) -> str:
 # --- Attendance ----------------------------------------------------------------------------------------------------
 
 
-class MeetingAttendanceView(MeetingViewMixin, TemplateView):
+class MeetingAttendanceView(ManagedMeetingMixin, TemplateView):
     """Present / on leave / absent for every expected person, who is expected, and the guests."""
 
     template_name = "meetings/meeting_attendance.html"
 
-    def check_access(self):
-        self.meeting = self.managed_meeting()
-        return self.refuse_unless_open(self.meeting)
+    def refuse(self, meeting):
+        return self.refuse_unless_open(meeting)
 
     def _attendances(self):
         return self.meeting.attendances.select_related("member").order_by("member__name", "pk")
@@ -458,7 +460,7 @@ class MeetingAttendanceView(MeetingViewMixin, TemplateView):
             return self._invalid(forms)
         try:
             services.attendance_record(
-                meeting=self.meeting, entries=form.entries(), version=form.cleaned_data["version"]
+                meeting=self.meeting, entries=form.entries(), version=form.cleaned_data["version"], by=self.scope
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -472,7 +474,10 @@ class MeetingAttendanceView(MeetingViewMixin, TemplateView):
             return self._invalid(forms)
         try:
             services.attendees_set(
-                meeting=self.meeting, members=form.cleaned_data["members"], version=form.cleaned_data["version"]
+                meeting=self.meeting,
+                members=form.cleaned_data["members"],
+                version=form.cleaned_data["version"],
+                by=self.scope,
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -485,7 +490,7 @@ class MeetingAttendanceView(MeetingViewMixin, TemplateView):
         if not form.is_valid():
             return self._invalid(forms)
         try:
-            guest = services.guest_add(meeting=self.meeting, **form.cleaned_data)
+            guest = services.guest_add(meeting=self.meeting, by=self.scope, **form.cleaned_data)
         except DomainError as error:
             error.add_to(form)
             return self._invalid(forms)
@@ -499,7 +504,7 @@ class MeetingAttendanceView(MeetingViewMixin, TemplateView):
             messages.error(self.request, _("该列席人员已不在名单中。"))
             return self._back()
         try:
-            services.guest_remove(guest=guest)
+            services.guest_remove(guest=guest, by=self.scope)
         except DomainError as error:
             messages.error(self.request, error.message)
             return self._back()
@@ -510,22 +515,24 @@ class MeetingAttendanceView(MeetingViewMixin, TemplateView):
 # --- Finalise and amend --------------------------------------------------------------------------------------------
 
 
-class MeetingFinaliseView(MeetingViewMixin, FormView):
+class MeetingFinaliseView(ManagedMeetingMixin, FormView):
     """Confirm the record (归档) after the quorum check; without a quorum, an explicit confirmation and a reason."""
 
     template_name = "meetings/meeting_finalise.html"
     form_class = FinaliseForm
 
-    def check_access(self):
-        self.meeting = self.managed_meeting()
-        if self.meeting.status == MeetingStatus.FINALISED:
+    def refuse(self, meeting):
+        if meeting.status == MeetingStatus.FINALISED:
             messages.info(self.request, _("该会议记录已归档。"))
-            return HttpResponseRedirect(self.meeting.get_absolute_url())
-        if self.meeting.status == MeetingStatus.CANCELLED:
+            return HttpResponseRedirect(meeting.get_absolute_url())
+        if meeting.status == MeetingStatus.CANCELLED:
             messages.error(self.request, _("该会议已取消，不能归档。"))
-            return HttpResponseRedirect(self.meeting.get_absolute_url())
-        self.quorum = selectors.meeting_quorum(self.meeting)
+            return HttpResponseRedirect(meeting.get_absolute_url())
         return None
+
+    @cached_property
+    def quorum(self):
+        return selectors.meeting_quorum(self.meeting)
 
     def get_form_kwargs(self):
         # The quorum is asked about only once there is a record to finalise (a planned meeting is refused first).
@@ -543,7 +550,7 @@ class MeetingFinaliseView(MeetingViewMixin, FormView):
         try:
             services.meeting_finalise(
                 meeting=self.meeting,
-                by=self.request.user,
+                by=self.scope,
                 without_quorum_reason=form.cleaned_data.get("without_quorum_reason", ""),
                 version=form.cleaned_data.get("version"),
             )
@@ -554,17 +561,16 @@ class MeetingFinaliseView(MeetingViewMixin, FormView):
         return HttpResponseRedirect(self.meeting.get_absolute_url())
 
 
-class MeetingAmendView(MeetingViewMixin, FormView):
+class MeetingAmendView(ManagedMeetingMixin, FormView):
     """Correct a finalised record: the new value takes effect, the original stays visible on the record."""
 
     template_name = "meetings/meeting_amend.html"
     form_class = AmendForm
 
-    def check_access(self):
-        self.meeting = self.managed_meeting()
-        if self.meeting.status != MeetingStatus.FINALISED:
+    def refuse(self, meeting):
+        if meeting.status != MeetingStatus.FINALISED:
             messages.info(self.request, _("该会议记录尚未归档，可直接修改。"))
-            return HttpResponseRedirect(self.meeting.get_absolute_url())
+            return HttpResponseRedirect(meeting.get_absolute_url())
         return None
 
     def get_initial(self):
@@ -582,7 +588,7 @@ class MeetingAmendView(MeetingViewMixin, FormView):
         try:
             amendment = services.meeting_amend(
                 meeting=self.meeting,
-                by=self.request.user,
+                by=self.scope,
                 field=data["field"],
                 new_value=data["new_value"],
                 reason=data["reason"],
@@ -599,17 +605,16 @@ class MeetingAmendView(MeetingViewMixin, FormView):
 # --- Cancel, delete, restore ---------------------------------------------------------------------------------------
 
 
-class MeetingCancelView(MeetingViewMixin, FormView):
+class MeetingCancelView(ManagedMeetingMixin, FormView):
     """Cancel a planned meeting (with an optional reason), after a confirmation."""
 
     template_name = "meetings/meeting_confirm_cancel.html"
     form_class = CancelForm
 
-    def check_access(self):
-        self.meeting = self.managed_meeting()
-        if self.meeting.status != MeetingStatus.PLANNED:
+    def refuse(self, meeting):
+        if meeting.status != MeetingStatus.PLANNED:
             messages.error(self.request, _("只能取消尚未召开的会议。"))
-            return HttpResponseRedirect(self.meeting.get_absolute_url())
+            return HttpResponseRedirect(meeting.get_absolute_url())
         return None
 
     def get_initial(self):
@@ -621,7 +626,10 @@ class MeetingCancelView(MeetingViewMixin, FormView):
     def form_valid(self, form):
         try:
             services.meeting_cancel(
-                meeting=self.meeting, reason=form.cleaned_data["reason"], version=form.cleaned_data.get("version")
+                meeting=self.meeting,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data.get("version"),
+                by=self.scope,
             )
         except DomainError as error:
             error.add_to(form)
@@ -630,20 +638,17 @@ class MeetingCancelView(MeetingViewMixin, FormView):
         return HttpResponseRedirect(self.meeting.get_absolute_url())
 
 
-class MeetingDeleteView(MeetingViewMixin, TemplateView):
+class MeetingDeleteView(ManagedMeetingMixin, TemplateView):
     """Confirm, then move the meeting to the recycle bin (the secretary or an admin can restore it)."""
 
     template_name = "meetings/meeting_confirm_delete.html"
-
-    def check_access(self):
-        self.meeting = self.managed_meeting()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(meeting=self.meeting, **kwargs)
 
     def post(self, request, *args, **kwargs):
         try:
-            services.meeting_delete(meeting=self.meeting)
+            services.meeting_delete(meeting=self.meeting, by=self.scope)
         except DomainError as error:
             messages.error(request, error.message)
             return HttpResponseRedirect(reverse("meetings:list"))
@@ -653,16 +658,16 @@ class MeetingDeleteView(MeetingViewMixin, TemplateView):
         return HttpResponseRedirect(reverse("meetings:list"))
 
 
-class MeetingTrashView(MeetingViewMixin, TemplateView):
+class MeetingTrashView(ScopedViewMixin, TemplateView):
     """Deleted meetings of the organisations the user manages, paginated."""
 
     template_name = "meetings/meeting_trash.html"
 
-    def check_access(self):
-        self.require_manager()
+    def permitted(self) -> bool:
+        return self.scope.may_open_meeting_trash()
 
     def get_context_data(self, **kwargs):
-        paginator, page = _paginate(self.request, selectors.meetings_deleted_for(self.scope, MANAGE))
+        paginator, page = _paginate(self.request, selectors.meetings_deleted_for(self.scope))
         return super().get_context_data(
             meetings=page.object_list, page_obj=page, paginator=paginator, total=paginator.count, **kwargs
         )
@@ -673,14 +678,12 @@ class MeetingRestoreView(MeetingViewMixin, View):
 
     http_method_names = ["post"]
 
-    def check_access(self):
-        self.meeting = selectors.meetings_deleted_for(self.scope, MANAGE).filter(pk=self.kwargs["pk"]).first()
-        if self.meeting is None:
-            raise Http404
+    def scoped_queryset(self):
+        return selectors.meetings_deleted_for(self.scope)
 
     def post(self, request, *args, **kwargs):
         try:
-            services.meeting_restore(meeting=self.meeting)
+            services.meeting_restore(meeting=self.meeting, by=self.scope)
         except DomainError as error:
             messages.error(request, error.message)
             return HttpResponseRedirect(reverse("meetings:trash"))
@@ -695,11 +698,6 @@ class MeetingHistoryView(MeetingViewMixin, TemplateView):
     """Who changed the record and when, paginated (as the members' and organisations' history pages)."""
 
     template_name = "meetings/meeting_history.html"
-
-    def check_access(self):
-        self.meeting = selectors.meetings_visible_to(self.scope).filter(pk=self.kwargs["pk"]).first()
-        if self.meeting is None:
-            raise Http404
 
     def get_context_data(self, **kwargs):
         records = history.meeting_history(self.meeting)

@@ -5,7 +5,7 @@ import tempfile
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from branches.access import MANAGE, READ, ScopedViewMixin
 from branches.downloads import download_name
 from branches.errors import DomainError
 from branches.models import Level
@@ -23,6 +22,8 @@ from config import request_size
 from config.proxies import client_address
 
 from . import crypto, id_search, imports, selectors
+from .access import Scope
+from .access.views import ScopedViewMixin
 from .filters import MemberFilter
 from .models import IdNumberAccess, Member
 from .spreadsheets import MAX_ROWS, roster_workbook, template_workbook, workbook_bytes
@@ -47,21 +48,19 @@ class ImportUploadForm(forms.Form):
         self.helper.form_tag = False
 
 
-class _ManagersOnlyMixin(ScopedViewMixin):
-    """Only users who manage a branch (secretaries, admins) may import; others get 404."""
+class _ImportMixin(ScopedViewMixin):
+    """Only users who may import (those who manage a branch, admins) open the import pages; others get 404."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (self.scope.is_admin or self.scope.paths(MANAGE)):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    def permitted(self) -> bool:
+        return self.scope.may_import_members()
 
 
-class ImportTemplateView(_ManagersOnlyMixin, View):
+class ImportTemplateView(_ImportMixin, View):
     """Download the import template, listing the codes of the organisations the user may import to."""
 
     def get(self, request):
         organisations = (
-            self.scope.organisations(MANAGE)
+            self.scope.organisations_managed()
             .filter(level__in=[Level.BRANCH, Level.PARTY_GROUP])
             .order_by("path")
             .only("path", "code", "name", "level")
@@ -73,7 +72,7 @@ class ImportTemplateView(_ManagersOnlyMixin, View):
         return response
 
 
-class ImportView(_ManagersOnlyMixin, View):
+class ImportView(_ImportMixin, View):
     """Upload a filled template, see every row's problems, and confirm when all rows are valid.
 
     The checked file waits encrypted in the database (members.imports.import_stage) until it is confirmed,
@@ -89,7 +88,7 @@ class ImportView(_ManagersOnlyMixin, View):
         token = request.GET.get(STAGE_PARAM)
         if token is not None:
             try:
-                preview = imports.import_stage_preview(token=token, user=request.user, scope=self.scope)
+                preview = imports.import_stage_preview(token=token, by=self.scope)
             except DomainError as exc:
                 messages.error(request, exc.message)
                 return redirect("members:import")
@@ -101,7 +100,7 @@ class ImportView(_ManagersOnlyMixin, View):
         if action == "confirm":
             return self._confirm(request)
         if action == "cancel":
-            imports.import_stage_discard(user=request.user)
+            imports.import_stage_discard(by=self.scope)
             messages.info(request, _("已取消本次导入，未保存任何数据。"))
             return redirect("members:import")
         return self._upload(request)
@@ -112,7 +111,7 @@ class ImportView(_ManagersOnlyMixin, View):
             return render(request, self.template_name, {"form": form})
         upload = form.cleaned_data["file"]
         try:
-            preview = imports.import_stage(upload=upload, size=upload.size, user=request.user, scope=self.scope)
+            preview = imports.import_stage(upload=upload, size=upload.size, by=self.scope)
         except DomainError as exc:
             form.add_error("file", exc.message)
             return render(request, self.template_name, {"form": form})
@@ -124,7 +123,7 @@ class ImportView(_ManagersOnlyMixin, View):
     def _confirm(self, request):
         token = request.POST.get("token", "")
         try:
-            created = imports.import_stage_confirm(token=token, user=request.user, scope=self.scope)
+            created = imports.import_stage_confirm(token=token, by=self.scope)
         except imports.ImportNotSaved as exc:
             messages.error(request, exc.message)
             return self._preview(request, exc.preview)
@@ -147,11 +146,18 @@ class ImportView(_ManagersOnlyMixin, View):
         return render(request, self.preview_template_name, context)
 
 
-def roster_for_export(request, scope):
+def roster_for_export(request, scope: Scope):
     """The roster as the user sees it with the request's search, filters and sorting (same filter as the page):
     from the query string, or from the form's body for the POST export."""
     data = request.POST if request.method == "POST" else request.GET
-    return MemberFilter(data, queryset=selectors.members_visible(scope), scope=scope, session=request.session).qs
+    roster = MemberFilter(
+        data,
+        queryset=selectors.members_visible(scope),
+        organisations=scope.organisations_readable(),
+        tops=scope.organisation_tops(),
+        session=request.session,
+    )
+    return roster.qs
 
 
 class ExportView(ScopedViewMixin, View):
@@ -159,10 +165,11 @@ class ExportView(ScopedViewMixin, View):
     user manages and each logged, only through the roster's POST form, so that the filters of an export that holds
     them (a name, an ID search) are never in its address."""
 
+    def permitted(self) -> bool:
+        return self.scope.may_export_roster()
+
     def get(self, request):
         scope = self.scope
-        if not (scope.is_admin or scope.paths(READ)):
-            raise Http404
         if id_search.id_number_in(request.GET):
             return HttpResponseRedirect(id_search.address_for(request.path, request.session, request.GET))
         members = roster_for_export(request, scope)
@@ -171,7 +178,7 @@ class ExportView(ScopedViewMixin, View):
         accesses: list[IdNumberAccess] = []
 
         def id_number_for(member: Member) -> str:
-            if want_full and scope.can(member.organisation, MANAGE):
+            if want_full and scope.may_export_id_number_of(member):
                 accesses.append(IdNumberAccess(member=member, user=request.user, address=address, purpose="export"))
                 return crypto.decrypt(member.id_number_encrypted)
             return member.id_number_masked

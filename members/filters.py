@@ -4,14 +4,16 @@ The form is sent by POST and the roster redirects to its GET address (members.id
 typed into the search box is replaced by a token and never appears in an address.
 """
 
+from collections.abc import Sequence
+
 import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row, Submit
 from django import forms
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from branches.access import READ, Scope
 from branches.models import Organisation
 
 from . import id_search, rules, selectors
@@ -80,13 +82,21 @@ class MemberFilter(django_filters.FilterSet):
         model = Member
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, scope: Scope, session=None, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        queryset=None,
+        *,
+        organisations: QuerySet[Organisation],
+        tops: Sequence[str] | None,
+        session=None,
+        **kwargs,
+    ):
+        """`organisations`: those the user reads, offered by the organisation filter; `tops`: the paths at the top
+        of the user's part of the tree (None: the roots), under which the choices are indented."""
         super().__init__(data, queryset=queryset, **kwargs)
-        self.scope = scope
         self.session = session if session is not None else {}
-        self.filters["organisation"].queryset = (
-            scope.organisations(READ).order_by("path") if scope.is_authenticated else Organisation.objects.none()
-        )
+        self.filters["organisation"].queryset = organisations
         helper = FormHelper()
         helper.form_method = "post"
         helper.form_action = reverse("members:list")
@@ -119,8 +129,8 @@ class MemberFilter(django_filters.FilterSet):
             ),
         )
         self.form.helper = helper
-        top_depth = min((len(p) // Organisation.steplen for p in scope.paths(READ)), default=1)
-        self.form.fields["organisation"].label_from_instance = _indented(1 if scope.is_admin else top_depth)
+        top_depth = min((len(p) // Organisation.steplen for p in tops), default=1) if tops is not None else 1
+        self.form.fields["organisation"].label_from_instance = _indented(top_depth)
         self.form.fields["q"].widget.attrs.update(
             {"placeholder": _("姓名、身份证号或手机号"), "type": "search", "autocomplete": "off"}
         )

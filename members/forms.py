@@ -6,10 +6,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
-from branches.access import MANAGE, Scope
 from branches.dates import limit_dates
 from branches.models import Level, Organisation
 
@@ -49,11 +49,11 @@ class MemberForm(forms.ModelForm):
         fields = services.EDITABLE_FIELDS
         widgets = dict.fromkeys(DATE_FIELDS, DateInput)
 
-    def __init__(self, *args, scope: Scope, **kwargs):
+    def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs):
+        """`organisations`: those the user manages (the view gives them), whose branches and 党小组 are offered."""
         super().__init__(*args, **kwargs)
-        self.scope = scope
         editing = self.instance.pk is not None
-        managed = scope.organisations(MANAGE).order_by("path")
+        managed = organisations.order_by("path")
         self.fields["organisation"].queryset = managed.filter(level=Level.BRANCH)
         self.fields["organisation"].empty_label = _("请选择党支部")
         groups = managed.filter(level=Level.PARTY_GROUP)

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.access import MANAGE, Scope
-from branches.errors import DomainError
+from branches.errors import DomainError, NotPermitted
 from branches.models import Level, Organisation
 
 from . import crypto, rules
+from .access import Scope
 from .models import ImportStage, Member
 from .services import member_check, member_create
 from .spreadsheets import HEADER_OF, NO, YES, RawRow, cell_date, cell_text, choice_lookup, workbook_read
@@ -147,14 +147,14 @@ def _row_parse(raw: RawRow, *, organisations: dict, lookups: dict, scope: Scope)
     branch = organisations.get(code)
     if not code:
         problem("organisation", _("必须填写。"))
-    elif branch is None or branch.level != Level.BRANCH or not scope.can(branch, MANAGE):
+    elif branch is None or branch.level != Level.BRANCH or not scope.may_add_member_to(branch):
         # One message for "no such code" and "not yours", so codes outside the scope stay unknown.
         problem("organisation", _("党支部代码“{code}”不存在或不在您管理的范围内。").format(code=code))
     else:
         data["organisation"] = row.organisation = branch
     group_code = cell_text(cells.get("party_group"))
     group = organisations.get(group_code)
-    if group_code and (group is None or not scope.can(group, MANAGE)):
+    if group_code and (group is None or not scope.may_add_member_to(group)):
         problem("party_group", _("党小组代码“{code}”不存在或不在您管理的范围内。").format(code=group_code))
     else:
         data["party_group"] = group
@@ -175,8 +175,10 @@ def _row_parse(raw: RawRow, *, organisations: dict, lookups: dict, scope: Scope)
 
 
 @transaction.atomic
-def members_import(*, rows: list[ImportRow]) -> list[Member]:
+def members_import(*, rows: list[ImportRow], by: Scope) -> list[Member]:
     """Create a member for every row, in one transaction: a single invalid row saves nothing."""
+    if not by.may_import_members():
+        raise NotPermitted
     if not rows:
         raise DomainError(_("没有要导入的党员。"))
     invalid = sum(1 for row in rows if row.problems)
@@ -185,7 +187,7 @@ def members_import(*, rows: list[ImportRow]) -> list[Member]:
     created = []
     for row in rows:
         try:
-            created.append(member_create(data=row.data, id_number=row.id_number))
+            created.append(member_create(data=row.data, id_number=row.id_number, by=by))
         except DomainError as exc:
             column = HEADER_OF.get(exc.field or "", "")
             raise DomainError(
@@ -225,58 +227,67 @@ def _stage_expired() -> DomainError:
     return DomainError(_("待导入的文件已失效，请重新上传。"))
 
 
-def import_stage(*, upload: IO[bytes], user, scope: Scope, size: int | None = None) -> ImportPreview:
-    """Read and check an upload; when every row is valid, keep the file encrypted until it is confirmed.
+def import_stage(*, upload: IO[bytes], by: Scope, size: int | None = None) -> ImportPreview:
+    """Read and check an upload; when every row is valid, keep the file encrypted (under `by`'s login) until it is
+    confirmed.
 
     A new upload replaces the user's earlier one. A broken file raises DomainError and changes nothing.
     """
+    if not (by.may_import_members() and by.user_id is not None):
+        raise NotPermitted
     # Read and checked before the transaction: a large file takes seconds, and nothing is written until the end.
-    rows = import_rows_check(raw_rows=workbook_read(upload, size=size), scope=scope)
+    rows = import_rows_check(raw_rows=workbook_read(upload, size=size), scope=by)
     preview = ImportPreview(rows=rows, file_name=(getattr(upload, "name", "") or "")[:120])
     content = b""
     if all(row.is_valid for row in rows):
         upload.seek(0)
         content = crypto.encrypt_bytes(upload.read())
     with transaction.atomic():
-        ImportStage.objects.filter(user=user).delete()
+        ImportStage.objects.filter(user_id=by.user_id).delete()
         if content:
             token = secrets.token_hex(16)
-            ImportStage.objects.create(token=token, user=user, file_name=preview.file_name, content_encrypted=content)
+            ImportStage.objects.create(
+                token=token, user_id=by.user_id, file_name=preview.file_name, content_encrypted=content
+            )
             preview.token = token
     return preview
 
 
-def import_stage_load(*, token: str, user, lock: bool = False) -> ImportStage:
+def import_stage_load(*, token: str, user_id: int | None, lock: bool = False) -> ImportStage:
     """The user's staged upload under `token` if it is younger than STAGE_MAX_AGE; DomainError otherwise (also for
     a token that is not one `import_stage` makes: 32 hexadecimal digits)."""
     if not _TOKEN.fullmatch(token or ""):
         raise _stage_expired()
-    stages = ImportStage.objects.filter(token=token, user=user, created_at__gte=timezone.now() - STAGE_MAX_AGE)
+    stages = ImportStage.objects.filter(token=token, user_id=user_id, created_at__gte=timezone.now() - STAGE_MAX_AGE)
     stage = (stages.select_for_update() if lock else stages).first()
     if stage is None:
         raise _stage_expired()
     return stage
 
 
-def import_stage_preview(*, token: str, user, scope: Scope) -> ImportPreview:
-    """The preview of the user's staged upload, its rows checked again; DomainError when it is gone or expired."""
-    stage = import_stage_load(token=token, user=user)
+def import_stage_preview(*, token: str, by: Scope) -> ImportPreview:
+    """The preview of the caller's staged upload, its rows checked again; DomainError when it is gone or expired."""
+    if not by.may_import_members():
+        raise NotPermitted
+    stage = import_stage_load(token=token, user_id=by.user_id)
     raw_rows = workbook_read(io.BytesIO(crypto.decrypt_bytes(stage.content_encrypted)))
-    return ImportPreview(import_rows_check(raw_rows=raw_rows, scope=scope), stage.file_name, stage.token)
+    return ImportPreview(import_rows_check(raw_rows=raw_rows, scope=by), stage.file_name, stage.token)
 
 
 @transaction.atomic
-def import_stage_confirm(*, token: str, user, scope: Scope) -> list[Member]:
+def import_stage_confirm(*, token: str, by: Scope) -> list[Member]:
     """Check the staged rows again (the data or the user's posts may have changed) and import them all, or none.
 
     Raises ImportNotSaved (with the rows) when a row now has a problem, DomainError when the upload is gone or
     expired. A second confirmation of the same upload finds it gone.
     """
-    stage = import_stage_load(token=token, user=user, lock=True)
+    if not by.may_import_members():
+        raise NotPermitted
+    stage = import_stage_load(token=token, user_id=by.user_id, lock=True)
     raw_rows = workbook_read(io.BytesIO(crypto.decrypt_bytes(stage.content_encrypted)))
-    rows = import_rows_check(raw_rows=raw_rows, scope=scope)
+    rows = import_rows_check(raw_rows=raw_rows, scope=by)
     try:
-        created = members_import(rows=rows)
+        created = members_import(rows=rows, by=by)
     except DomainError as exc:
         raise ImportNotSaved(exc.message, preview=ImportPreview(rows, stage.file_name, stage.token)) from exc
     stage.delete()
@@ -284,15 +295,17 @@ def import_stage_confirm(*, token: str, user, scope: Scope) -> list[Member]:
 
 
 @transaction.atomic
-def import_stage_discard(*, user) -> int:
+def import_stage_discard(*, by: Scope) -> int:
     """Drop the user's staged upload (the preview was cancelled); returns how many were removed."""
-    deleted, _counts = ImportStage.objects.filter(user=user).delete()
+    deleted, _counts = ImportStage.objects.filter(user_id=by.user_id).delete()
     return deleted
 
 
 @transaction.atomic
-def import_stages_purge_expired(*, now: datetime | None = None) -> int:
+def import_stages_purge_expired(*, by: Scope, now: datetime | None = None) -> int:
     """Delete staged uploads older than STAGE_MAX_AGE (previews nobody confirmed or cancelled); harmless to repeat."""
+    if not by.may_run_scheduled_jobs():
+        raise NotPermitted
     limit = (now or timezone.now()) - STAGE_MAX_AGE
     deleted, _counts = ImportStage.objects.filter(created_at__lt=limit).delete()
     return deleted

@@ -1,4 +1,5 @@
-"""Party members, the log of who read an ID number, and roster uploads waiting for confirmation."""
+"""Party members, their posts in branch committees, the log of who read an ID number, and roster uploads waiting
+for confirmation."""
 
 from django.conf import settings
 from django.db import models
@@ -112,6 +113,40 @@ class Member(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("members:detail", args=[self.pk])
+
+
+class Post(models.TextChoices):
+    SECRETARY = "secretary", _("书记")
+    DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+    ORGANISATION_OFFICER = "organisation_officer", _("组织委员")
+    PUBLICITY_OFFICER = "publicity_officer", _("宣传委员")
+    DISCIPLINE_OFFICER = "discipline_officer", _("纪检委员")
+    YOUTH_OFFICER = "youth_officer", _("青年委员")
+    UNITED_FRONT_OFFICER = "united_front_officer", _("统战委员")
+    COMMITTEE_MEMBER = "committee_member", _("委员")
+
+
+class CommitteePost(models.Model):
+    """A member holding a post in a committee term; holders of the current term manage the branch.
+
+    Kept in the tables the branches app created (the model moved here, where people are known).
+    """
+
+    term = models.ForeignKey(
+        "branches.CommitteeTerm", on_delete=models.CASCADE, related_name="posts", verbose_name=_("届次")
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="committee_posts", verbose_name=_("党员"))
+    post = models.CharField(_("职务"), max_length=24, choices=Post.choices)
+    history = HistoricalRecords(table_name="branches_historicalcommitteepost")
+
+    class Meta:
+        db_table = "branches_committeepost"
+        verbose_name = _("支委职务")
+        verbose_name_plural = _("支委职务")
+        constraints = [models.UniqueConstraint(fields=["term", "member"], name="one_post_per_member_per_term")]
+
+    def __str__(self) -> str:
+        return f"{self.get_post_display()} {self.member}"
 
 
 class IdNumberAccess(models.Model):

@@ -1,33 +1,48 @@
-"""Reads of member records, always through the user's scope."""
+"""Reads of member records (always through the user's scope) and of who is counted or holds a post where."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Substr
 from django.utils import timezone
 
-from branches.access import MANAGE, READ, Scope
-from branches.models import CommitteePost, Organisation
+from branches.models import CommitteeTerm, Organisation
 
 from . import crypto, rules
-from .models import Member
+from .access import Scope
+from .models import MEMBER_STATUSES, CommitteePost, Member, Post, Status
 
 
-def _visible_q(scope: Scope, action: str = READ) -> Q:
-    """Members in the user's subtrees; with READ, also the user's own record."""
-    if scope.is_admin:
-        return Q()
-    q = scope.path_q("organisation__path", action)
-    if action == READ and scope.member_id is not None:
-        q |= Q(pk=scope.member_id)
-    return q
-
-
-def members_visible(scope: Scope, action: str = READ) -> QuerySet[Member]:
-    """Members the user may read (or manage), with what the roster's columns need.
+def members_visible(scope: Scope) -> QuerySet[Member]:
+    """Members the user may read, with what the roster's columns need.
 
     Admins see everyone; a secretary their branch's subtree; a reviewer their subtree; a member only their own record.
     """
     if not scope.is_authenticated:
         return Member.objects.none()
-    return Member.objects.filter(_visible_q(scope, action)).select_related("organisation", "party_group")
+    return Member.objects.filter(scope.members_readable_q()).select_related("organisation", "party_group")
+
+
+def members_managed(scope: Scope) -> QuerySet[Member]:
+    """Members the user manages (edits, deletes, gives a photo), with their organisation and party group."""
+    if not scope.is_authenticated:
+        return Member.objects.none()
+    return Member.objects.filter(scope.members_managed_q()).select_related("organisation", "party_group")
 
 
 def members_deleted(scope: Scope) -> QuerySet[Member]:
@@ -36,22 +51,16 @@ def members_deleted(scope: Scope) -> QuerySet[Member]:
         return Member.all_objects.none()
     return (
         Member.all_objects.filter(is_deleted=True)
-        .filter(_visible_q(scope, MANAGE))
+        .filter(scope.members_managed_q())
         .select_related("organisation", "party_group")
         .order_by("-deleted_at", "pk")
     )
 
 
-def member_for_detail(scope: Scope, pk: int) -> Member | None:
-    """One readable member with their committee posts (and each post's term and organisation)."""
+def members_for_detail(scope: Scope) -> QuerySet[Member]:
+    """Readable members with their login and committee posts (and each post's term and organisation)."""
     posts = CommitteePost.objects.select_related("term__organisation").order_by("-term__elected_on", "pk")
-    return (
-        members_visible(scope)
-        .select_related("user")
-        .prefetch_related(Prefetch("committee_posts", queryset=posts))
-        .filter(pk=pk)
-        .first()
-    )
+    return members_visible(scope).select_related("user").prefetch_related(Prefetch("committee_posts", queryset=posts))
 
 
 def member_search_q(text: str) -> Q:
@@ -107,3 +116,118 @@ def age_band_q(band: str) -> Q:
     if latest is not None:
         q &= Q(birth_date__lte=latest)
     return q
+
+
+# --- Who is counted where ------------------------------------------------------------------------------------------
+
+
+def member_count_subquery() -> Subquery:
+    """The number of Party members (预备党员 and 正式党员) in an organisation's subtree, or in a party group."""
+    members = (
+        Member.objects.filter(status__in=MEMBER_STATUSES)
+        .filter(Q(organisation__path__startswith=OuterRef("path")) | Q(party_group=OuterRef("pk")))
+        .order_by()
+        .annotate(count=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+        .values("count")
+    )
+    return Subquery(members, output_field=IntegerField())
+
+
+def with_member_counts(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """The organisations, each with `member_count`: its Party members (one subquery per row, no extra query)."""
+    return organisations.annotate(member_count=member_count_subquery())
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    """Party members (预备党员 and 正式党员) counted for an organisation's page."""
+
+    by_child: dict[int, int]  # sub-unit id → members in its subtree, or (a 党小组) in the group
+    full_members: int  # the organisation's own 正式党员 (its branch roll, not its sub-units')
+    members: int  # the organisation's own Party members
+
+
+def member_counts(organisation: Organisation, children: Sequence[Organisation]) -> MemberCounts:
+    """Count the members of each of `children` (sub-units of `organisation`) and of the organisation itself, in
+    one grouped query over their members, whatever the number of sub-units.
+
+    A sub-unit counts the members whose organisation is in its subtree (a 党总支's branches, a 党委's whole tree)
+    or who are in it as a 党小组 (members of a 党小组 belong to its branch); each member once.
+    """
+    if not children and not organisation.is_branch:
+        return MemberCounts(by_child={}, full_members=0, members=0)
+    child_by_path = {child.path: child.pk for child in children}
+    child_ids = list(child_by_path.values())
+    where = Q(organisation=organisation) | Q(party_group__in=child_ids)
+    for path in child_by_path:
+        where |= Q(organisation__path__startswith=path)
+    # Rows per (the sub-unit a member's organisation sits under, the sub-unit that is their 党小组, status).
+    under = Substr("organisation__path", 1, len(organisation.path) + Organisation.steplen)
+    group = Case(When(party_group__in=child_ids, then=F("party_group")), default=None, output_field=IntegerField())
+    rows = (
+        # Bounded by the subtree (a 党小组's members belong to its branch: members.services checks it), so the
+        # database reads the subtree's members by index, not every member.
+        Member.objects.filter(where, organisation__path__startswith=organisation.path, status__in=MEMBER_STATUSES)
+        .annotate(under=under, group=group)
+        .values_list("under", "group", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_child = dict.fromkeys(child_ids, 0)
+    full_members = members = 0
+    for under_path, group_id, status, n in rows:
+        if under_path == organisation.path:
+            members += n
+            full_members += n if status == Status.FULL else 0
+        for child_id in {child_by_path.get(under_path), group_id} - {None}:
+            by_child[child_id] += n
+    return MemberCounts(by_child=by_child, full_members=full_members, members=members)
+
+
+def branch_members_eligible(organisation: Organisation) -> QuerySet[Member]:
+    """Members of a branch who may be elected to its committee: 正式党员 (预备党员 have no 被选举权)."""
+    return Member.objects.filter(organisation=organisation, status=Status.FULL).order_by("name", "pk")
+
+
+# --- Committee posts -----------------------------------------------------------------------------------------------
+
+
+def _posts_in_order() -> Prefetch:
+    """A term's posts with their holders, 书记 first, in the order of `Post`."""
+    rank = Case(*(When(post=post, then=Value(i)) for i, post in enumerate(Post.values)), output_field=IntegerField())
+    return Prefetch("posts", queryset=CommitteePost.objects.select_related("member").order_by(rank, "pk"))
+
+
+def committee_current(organisation: Organisation) -> CommitteeTerm | None:
+    """The current committee term with its posts and their holders, 书记 first (two queries)."""
+    return (
+        CommitteeTerm.objects.filter(organisation=organisation, is_current=True)
+        .prefetch_related(_posts_in_order())
+        .first()
+    )
+
+
+def committee_terms(organisation: Organisation, past: int = 10) -> tuple[CommitteeTerm | None, list[CommitteeTerm]]:
+    """The current committee term with its posts and their holders (书记 first), and up to `past` earlier terms,
+    newest first (two queries; one when there is no current term)."""
+    terms = CommitteeTerm.objects.filter(organisation=organisation).order_by("-is_current", "-elected_on")
+    terms = list(terms[: past + 1])
+    current = terms[0] if terms and terms[0].is_current else None
+    if current is not None:
+        prefetch_related_objects([current], _posts_in_order())
+    return current, [term for term in terms if not term.is_current][:past]
+
+
+@dataclass(frozen=True)
+class StructureFigures:
+    """The numbers the structure rules look at."""
+
+    full_members: int
+    members: int
+    committee_size: int
+
+
+def structure_figures(counts: MemberCounts, term: CommitteeTerm | None) -> StructureFigures:
+    """A branch's figures from its member counts and its current term's posts (no queries)."""
+    committee_size = len(term.posts.all()) if term is not None else 0
+    return StructureFigures(full_members=counts.full_members, members=counts.members, committee_size=committee_size)

@@ -1,7 +1,9 @@
-"""Every write to a member record."""
+"""Every write to a member record, and committee elections (换届: who holds which post)."""
 
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import date
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -9,12 +11,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.dates import date_range_problems
-from branches.errors import DomainError
-from branches.models import CommitteePost, Level, Organisation
+from branches import rules as branch_rules
+from branches import services as branch_services
+from branches.dates import date_range_problem, date_range_problems
+from branches.errors import DomainError, NotPermitted
+from branches.models import CommitteeTerm, Level, Organisation
 
 from . import crypto, photos, rules
-from .models import Member
+from .access import Scope
+from .models import CommitteePost, Member, Post, Status
 
 #: `hook(member, before)` runs inside the transaction of every change to a member record: created, edited, moved,
 #: deleted, restored, given a photo (by these services or the admin). `before`: the ids of the branch and party group
@@ -116,8 +121,10 @@ def _raise_first(problems: dict[str, str]) -> None:
 
 
 @transaction.atomic
-def member_create(*, data: dict, id_number: str) -> Member:
-    """Create a member record after checking the rules."""
+def member_create(*, data: dict, id_number: str, by: Scope) -> Member:
+    """Create a member record, in a branch `by` manages, after checking the rules."""
+    if not by.may_add_member_to(data.get("organisation")):
+        raise NotPermitted
     _raise_first(member_check(data=data, id_number=id_number))
     member = Member(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     id_number_store(member, id_number)
@@ -131,8 +138,14 @@ def member_create(*, data: dict, id_number: str) -> Member:
 
 
 @transaction.atomic
-def member_update(*, member: Member, data: dict, version: int, id_number: str | None = None) -> Member:
-    """Save changes unless someone else saved the record since `version` was read."""
+def member_update(*, member: Member, data: dict, version: int, by: Scope, id_number: str | None = None) -> Member:
+    """Save changes unless someone else saved the record since `version` was read; a record moves only to a branch
+    `by` manages."""
+    if not by.may_manage_member(member):
+        raise NotPermitted
+    moved_to = data.get("organisation")
+    if moved_to is not None and moved_to.pk != member.organisation_id and not by.may_add_member_to(moved_to):
+        raise NotPermitted
     _raise_first(member_check(data=data, id_number=id_number or None, exclude_pk=member.pk, member=member))
     locked = Member.objects.select_for_update().filter(pk=member.pk)
     row = locked.values_list("version", "organisation_id", "party_group_id").first()
@@ -153,11 +166,13 @@ def member_update(*, member: Member, data: dict, version: int, id_number: str | 
 
 
 @transaction.atomic
-def member_delete(*, member: Member) -> None:
+def member_delete(*, member: Member, by: Scope) -> None:
     """Move a record to the recycle bin; `member_restore` brings it back.
 
     A holder of a post in a current committee term stays: the committee is changed first.
     """
+    if not by.may_manage_member(member):
+        raise NotPermitted
     if CommitteePost.objects.filter(member=member, term__is_current=True).exists():
         raise DomainError(_("该党员担任现任支部委员会职务，请先调整支部委员会后再删除。"))
     member.is_deleted = True
@@ -168,8 +183,10 @@ def member_delete(*, member: Member) -> None:
 
 
 @transaction.atomic
-def member_restore(*, member: Member) -> None:
+def member_restore(*, member: Member, by: Scope) -> None:
     """Bring a record back from the recycle bin."""
+    if not by.may_manage_member(member):
+        raise NotPermitted
     member.is_deleted = False
     member.deleted_at = None
     member.version += 1
@@ -178,11 +195,13 @@ def member_restore(*, member: Member) -> None:
 
 
 @transaction.atomic
-def member_photo_set(*, member: Member, upload: UploadedFile) -> Member:
+def member_photo_set(*, member: Member, upload: UploadedFile, by: Scope) -> Member:
     """Replace a member's photo with a cleaned copy of an upload (re-encoded JPEG without metadata).
 
     The file gets a random name; the previous file is removed once the change is committed.
     """
+    if not by.may_manage_member(member):
+        raise NotPermitted
     content = photos.photo_clean(upload)
     previous = member.photo.name
     storage = member.photo.storage
@@ -197,3 +216,83 @@ def member_photo_set(*, member: Member, upload: UploadedFile) -> Member:
         raise
     member_changed(member, member_units(member))
     return member
+
+
+# --- Committee elections -------------------------------------------------------------------------------------------
+
+
+def committee_check(
+    *, organisation: Organisation, elected_on: date, posts: Iterable[tuple[Member, str]]
+) -> dict[str, str]:
+    """Return the problems of a new committee term as {field: Chinese message}; empty when valid.
+
+    Committee (national): one 书记; holders are 正式党员 of the branch (预备党员 have no 被选举权), each in one
+    post; a 支委会 has at most 7 members.
+    """
+    problems: dict[str, str] = {}
+    posts = list(posts)
+    if organisation.level != Level.BRANCH:
+        return {"__all__": _("只有党支部可以选举支部委员会。")}
+    out_of_range = date_range_problem(elected_on, branch_rules.ELECTED_ON_RANGE)
+    if out_of_range:
+        problems["elected_on"] = out_of_range
+    else:
+        current = CommitteeTerm.objects.filter(organisation=organisation, is_current=True).first()
+        if current is not None and elected_on <= current.elected_on:
+            problems["elected_on"] = _("选举日期必须晚于现任支部委员会的选举日期（%(date)s）。") % {
+                "date": current.elected_on.isoformat()
+            }
+    secretaries = sum(1 for _member, post in posts if post == Post.SECRETARY)
+    if secretaries != 1:
+        problems["secretary"] = _("支部委员会须有且只有一名书记。")
+    if any(post not in Post.values for _member, post in posts):
+        problems.setdefault("__all__", _("职务无效。"))
+    holders = Counter(member.pk for member, _post in posts)
+    twice = [member.name for member, _post in posts if holders[member.pk] > 1]
+    if twice:
+        problems.setdefault(
+            "__all__",
+            _("同一名党员在一届支部委员会中只能担任一个职务：%(names)s。") % {"names": "、".join(dict.fromkeys(twice))},
+        )
+    outside = [
+        member.name
+        for member, _post in posts
+        if member.organisation_id != organisation.pk or member.is_deleted or member.status != Status.FULL
+    ]
+    if outside:
+        problems.setdefault("__all__", _("支部委员须为本支部的正式党员：%(names)s。") % {"names": "、".join(outside)})
+    if len(holders) > branch_rules.COMMITTEE_MAX:
+        problems.setdefault("__all__", _("支部委员会一般不超过7人。"))
+    return problems
+
+
+@transaction.atomic
+def committee_term_start(
+    *, organisation: Organisation, elected_on: date, posts: list[tuple[Member, str]], by: Scope
+) -> CommitteeTerm:
+    """Record a committee election (换届): the previous term ends, the new one is current.
+
+    The term ends after 5 years for 村 and 社区 branches and 3 years for the others (`branches.rules.term_ends_on`).
+    """
+    # Only a branch elects a committee: for anything else the committee rule refuses it with its own message.
+    if not by.may_elect(organisation) and organisation.level == Level.BRANCH:
+        raise NotPermitted
+    # Lock the branch so that two elections recorded at once cannot both become current.
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    problems = committee_check(organisation=organisation, elected_on=elected_on, posts=posts)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise DomainError(message, field=None if field == "__all__" else field)
+    for previous in CommitteeTerm.objects.filter(organisation=organisation, is_current=True):
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    term = CommitteeTerm.objects.create(
+        organisation=organisation,
+        elected_on=elected_on,
+        term_ends_on=branch_rules.term_ends_on(organisation.domain, elected_on),
+        is_current=True,
+    )
+    for member, post in posts:
+        CommitteePost.objects.create(term=term, member=member, post=post)
+    branch_services.committee_changed(term)
+    return term

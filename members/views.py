@@ -1,5 +1,7 @@
 """Member pages: roster, record, create and edit, recycle bin, history, ID number and photo."""
 
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -9,46 +11,32 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from branches.access import MANAGE, ScopedViewMixin
 from branches.errors import DomainError
 from branches.models import Level
 from config import request_size
 from config.proxies import client_address
 
 from . import crypto, history, id_search, selectors, services
+from .access.views import ScopedObjectMixin, ScopedViewMixin
 from .filters import MemberFilter
 from .forms import MemberForm, PhotoForm
-from .models import IdNumberAccess, Member
+from .models import IdNumberAccess
 
 
-class MemberViewMixin(ScopedViewMixin):
-    """A member page: login first, then `check_access()` (which answers 404 outside the user's scope)."""
+class MemberViewMixin(ScopedObjectMixin):
+    """A page about one member record, fetched through the scope (404 outside it); readable records by default."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.check_access()
-        return super().dispatch(request, *args, **kwargs)
+    object_attribute = "member"
 
-    def check_access(self) -> None:
-        """Load what the page needs and raise Http404 when the user may not have it."""
+    def scoped_queryset(self):
+        return selectors.members_visible(self.scope)
 
-    def readable_member(self) -> Member:
-        member = selectors.members_visible(self.scope).filter(pk=self.kwargs["pk"]).first()
-        if member is None:
-            raise Http404
-        return member
 
-    def managed_member(self) -> Member:
-        member = selectors.members_visible(self.scope, MANAGE).filter(pk=self.kwargs["pk"]).first()
-        if member is None:
-            raise Http404
-        return member
+class ManagedMemberMixin(MemberViewMixin):
+    """A page that changes a member record: only records the user manages."""
 
-    def require_manager(self) -> None:
-        """Only users who manage some organisation (secretaries, admins)."""
-        if not (self.scope.is_admin or self.scope.is_secretary):
-            raise Http404
+    def scoped_queryset(self):
+        return selectors.members_managed(self.scope)
 
 
 def _paginate(view, queryset, page_size: int):
@@ -64,7 +52,7 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-class MemberListView(MemberViewMixin, ListView):
+class MemberListView(ScopedViewMixin, ListView):
     """The roster: search, filters and sorting on top; masked ID numbers; paginated with the total.
 
     The search form POSTs here and is redirected to the roster's GET address, where an ID number is replaced by a
@@ -89,7 +77,8 @@ class MemberListView(MemberViewMixin, ListView):
         self.filterset = MemberFilter(
             self.request.GET,
             queryset=selectors.members_visible(self.scope),
-            scope=self.scope,
+            organisations=self.scope.organisations_readable(),
+            tops=self.scope.organisation_tops(),
             session=self.request.session,
         )
         return self.filterset.qs
@@ -112,7 +101,7 @@ class MemberListView(MemberViewMixin, ListView):
             total=context["paginator"].count,
             query=_query_without_page(self.request),
             is_filtered=any(v not in (None, "", []) for v in cleaned.values()),
-            can_create=self.scope.is_admin or self.scope.is_secretary,
+            can_create=self.scope.may_add_members(),
             sort=_sort_links(self.request, ("name", "status", "organisation", "joined_on")),
         )
         return context
@@ -136,35 +125,33 @@ class MemberDetailView(MemberViewMixin, TemplateView):
 
     template_name = "members/member_detail.html"
 
-    def check_access(self):
-        self.member = selectors.member_for_detail(self.scope, self.kwargs["pk"])
-        if self.member is None:
-            raise Http404
+    def scoped_queryset(self):
+        return selectors.members_for_detail(self.scope)
 
     def get_context_data(self, **kwargs):
         member = self.member
-        can_manage = self.scope.can(member.organisation, MANAGE)
+        can_manage = self.scope.may_manage_member(member)
         return super().get_context_data(
             member=member,
             posts=list(member.committee_posts.all()),
             can_manage=can_manage,
-            can_show_id=can_manage or self.scope.is_own_member(member.pk),
+            can_show_id=self.scope.may_reveal_id_number(member),
             photo_form=PhotoForm() if can_manage else None,
             **kwargs,
         )
 
 
-class MemberCreateView(MemberViewMixin, FormView):
+class MemberCreateView(ScopedViewMixin, FormView):
     """A new record in a branch the user manages."""
 
     template_name = "members/member_form.html"
     form_class = MemberForm
 
-    def check_access(self):
-        self.require_manager()
+    def permitted(self) -> bool:
+        return self.scope.may_add_members()
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.scope}
+        return {**super().get_form_kwargs(), "organisations": self.scope.organisations_managed()}
 
     def get_initial(self):
         initial = super().get_initial()
@@ -173,7 +160,7 @@ class MemberCreateView(MemberViewMixin, FormView):
             initial["organisation"] = int(organisation)
         else:
             # A secretary of one branch gets it preset.
-            managed = self.scope.organisations(MANAGE).filter(level=Level.BRANCH)
+            managed = self.scope.organisations_managed().filter(level=Level.BRANCH)
             branches = list(managed.values_list("pk", flat=True)[:2])
             if len(branches) == 1:
                 initial["organisation"] = branches[0]
@@ -181,7 +168,9 @@ class MemberCreateView(MemberViewMixin, FormView):
 
     def form_valid(self, form):
         try:
-            member = services.member_create(data=form.member_data(), id_number=form.cleaned_data["id_number"])
+            member = services.member_create(
+                data=form.member_data(), id_number=form.cleaned_data["id_number"], by=self.scope
+            )
         except DomainError as error:
             error.add_to(form)
             return self.form_invalid(form)
@@ -189,17 +178,19 @@ class MemberCreateView(MemberViewMixin, FormView):
         return HttpResponseRedirect(member.get_absolute_url())
 
 
-class MemberUpdateView(MemberViewMixin, FormView):
+class MemberUpdateView(ManagedMemberMixin, FormView):
     """Edit a record; a save based on an outdated version is refused and the other change is kept."""
 
     template_name = "members/member_form.html"
     form_class = MemberForm
 
-    def check_access(self):
-        self.member = self.managed_member()
-
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.scope, "instance": self.member}
+        return {
+            **super().get_form_kwargs(),
+            "organisations": self.scope.organisations_managed(),
+            # The form writes into its instance while validating; the service gets the record as stored.
+            "instance": copy.copy(self.member),
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(member=self.member, **kwargs)
@@ -212,6 +203,7 @@ class MemberUpdateView(MemberViewMixin, FormView):
                 data=form.member_data(),
                 version=version if version is not None else -1,
                 id_number=form.cleaned_data.get("id_number") or None,
+                by=self.scope,
             )
         except DomainError as error:
             error.add_to(form)
@@ -220,20 +212,17 @@ class MemberUpdateView(MemberViewMixin, FormView):
         return HttpResponseRedirect(member.get_absolute_url())
 
 
-class MemberDeleteView(MemberViewMixin, TemplateView):
+class MemberDeleteView(ManagedMemberMixin, TemplateView):
     """Confirm, then move the record to the recycle bin (it can be restored)."""
 
     template_name = "members/member_confirm_delete.html"
-
-    def check_access(self):
-        self.member = self.managed_member()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(member=self.member, **kwargs)
 
     def post(self, request, *args, **kwargs):
         try:
-            services.member_delete(member=self.member)
+            services.member_delete(member=self.member, by=self.scope)
         except DomainError as error:
             messages.error(request, error.message)
             return HttpResponseRedirect(self.member.get_absolute_url())
@@ -241,14 +230,14 @@ class MemberDeleteView(MemberViewMixin, TemplateView):
         return HttpResponseRedirect(reverse("members:list"))
 
 
-class MemberTrashView(MemberViewMixin, ListView):
+class MemberTrashView(ScopedViewMixin, ListView):
     """Deleted records of the organisations the user manages."""
 
     template_name = "members/member_trash.html"
     context_object_name = "members"
 
-    def check_access(self):
-        self.require_manager()
+    def permitted(self) -> bool:
+        return self.scope.may_open_member_trash()
 
     def get_queryset(self):
         return selectors.members_deleted(self.scope)
@@ -270,13 +259,11 @@ class MemberRestoreView(MemberViewMixin, View):
 
     http_method_names = ["post"]
 
-    def check_access(self):
-        self.member = selectors.members_deleted(self.scope).filter(pk=self.kwargs["pk"]).first()
-        if self.member is None:
-            raise Http404
+    def scoped_queryset(self):
+        return selectors.members_deleted(self.scope)
 
     def post(self, request, *args, **kwargs):
-        services.member_restore(member=self.member)
+        services.member_restore(member=self.member, by=self.scope)
         messages.success(request, _("已恢复%(name)s的档案。") % {"name": self.member.name})
         return HttpResponseRedirect(self.member.get_absolute_url())
 
@@ -285,9 +272,6 @@ class MemberHistoryView(MemberViewMixin, TemplateView):
     """Who changed what and when; ID numbers only masked."""
 
     template_name = "members/member_history.html"
-
-    def check_access(self):
-        self.member = self.readable_member()
 
     def get_context_data(self, **kwargs):
         records = history.member_history(self.member)
@@ -312,10 +296,8 @@ class ShowIdNumberView(MemberViewMixin, View):
 
     http_method_names = ["post"]
 
-    def check_access(self):
-        self.member = self.readable_member()
-        if not (self.scope.is_own_member(self.member.pk) or self.scope.can(self.member.organisation, MANAGE)):
-            raise Http404
+    def allowed(self, member) -> bool:
+        return self.scope.may_reveal_id_number(member)
 
     def post(self, request, *args, **kwargs):
         IdNumberAccess.objects.create(
@@ -335,10 +317,8 @@ class PhotoView(MemberViewMixin, View):
 
     http_method_names = ["get", "head"]
 
-    def check_access(self):
-        self.member = self.readable_member()
-        if not self.member.photo:
-            raise Http404
+    def allowed(self, member) -> bool:
+        return bool(member.photo)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -350,7 +330,7 @@ class PhotoView(MemberViewMixin, View):
         return response
 
 
-class PhotoUploadView(MemberViewMixin, FormView):
+class PhotoUploadView(ManagedMemberMixin, FormView):
     """Upload or replace a member's photo (optional; never a measure of anything)."""
 
     max_upload_bytes = staticmethod(request_size.photo_max_bytes)
@@ -358,15 +338,12 @@ class PhotoUploadView(MemberViewMixin, FormView):
     template_name = "members/member_photo_form.html"
     form_class = PhotoForm
 
-    def check_access(self):
-        self.member = self.managed_member()
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(member=self.member, **kwargs)
 
     def form_valid(self, form):
         try:
-            services.member_photo_set(member=self.member, upload=form.cleaned_data["photo"])
+            services.member_photo_set(member=self.member, upload=form.cleaned_data["photo"], by=self.scope)
         except DomainError as error:
             form.add_error("photo", error.message)
             return self.form_invalid(form)

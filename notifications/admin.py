@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.dates import DateRangesAdminMixin
 from branches.errors import DomainError
+from members.access import scope_for
 
 from . import rules, services
 from .models import Delivery, Notice, NoticeStatus, ReminderSetting
@@ -31,9 +32,10 @@ class NoticeAdmin(DateRangesAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("重新发送所选的失败通知"))
     def retry_failed(self, request, queryset):
         done = 0
-        for notice in queryset.filter(status=NoticeStatus.FAILED):
+        by = scope_for(request.user)
+        for notice in queryset.filter(status=NoticeStatus.FAILED).select_related("organisation"):
             try:
-                services.notice_retry(notice=notice)
+                services.notice_retry(notice=notice, by=by)
                 done += 1
             except DomainError as exc:
                 self.message_user(request, str(exc), messages.ERROR)

@@ -12,13 +12,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from branches.errors import DomainError
-from branches.models import CommitteePost, CommitteeTerm, Level, Organisation, Post, ReviewerAppointment
+from branches.errors import DomainError, NotPermitted
+from branches.models import CommitteeTerm, Level, Organisation, ReviewerAppointment
 from branches.rules import term_state
 from branches.unreadable_dates import date_text, is_unreadable
 from meetings import rules as meeting_rules
 from meetings import selectors as meeting_selectors
 from meetings.models import AttendanceState, Meeting, MeetingStatus
+from members.access import Scope
+from members.models import CommitteePost, Post
 
 from . import rules, selectors
 from .channels import active_channels, reaching_channels
@@ -211,7 +213,7 @@ def _parent_id(unit: Organisation, by_path: dict[str, int]) -> int | None:
 
 
 @transaction.atomic
-def compliance_alerts_create(*, today: date, now: datetime | None = None) -> int:
+def compliance_alerts_create(*, today: date, by: Scope, now: datetime | None = None) -> int:
     """Write the morning's compliance alerts; each exists once per branch, requirement and period.
 
     - a requirement turning yellow this month (due soon) → the branch secretary;
@@ -219,8 +221,10 @@ def compliance_alerts_create(*, today: date, now: datetime | None = None) -> int
       still goes out later) → the secretary and the reviewers of the parent organisation;
     - a committee term ending within 90 days or overdue → the secretary and the parent's reviewers;
     - a silent branch (no activity for more than 30 days) → the secretary and the parent's reviewers, once a month.
-    Returns the number of new notices.
+    Returns the number of new notices. The scheduled task's work (`by` is `SYSTEM`).
     """
+    if not by.may_run_scheduled_jobs():
+        raise NotPermitted
     now = now or timezone.now()
     units = list(
         Organisation.objects.filter(level__in=(Level.BRANCH, Level.PARTY_GROUP)).order_by("path")
@@ -311,13 +315,16 @@ def _queue_lease() -> timedelta:
     return timedelta(seconds=settings.NOTIFICATIONS_QUEUE_LEASE_SECONDS)
 
 
-def notices_sweep(*, now: datetime | None = None, chunk_size: int | None = None) -> list[list[int]]:
+def notices_sweep(*, by: Scope, now: datetime | None = None, chunk_size: int | None = None) -> list[list[int]]:
     """Claim due notices for sending, in chunks of ids (one broker message each).
 
     Due pending notices, and queued or sending ones whose lease ran out (their message or worker was lost), are
     marked queued with a fresh queue lease, a chunk at a time: one conditional UPDATE over the next due rows
     (skipping rows another sweep holds), in its own short transaction, tagged so that its ids can be read back.
+    The scheduled task's work (`by` is `SYSTEM`).
     """
+    if not by.may_run_scheduled_jobs():
+        raise NotPermitted
     now = now or timezone.now()
     chunk_size = chunk_size or settings.NOTIFICATIONS_CHUNK_SIZE
     due = Q(status=NoticeStatus.PENDING, due_at__lte=now) | Q(
@@ -342,7 +349,7 @@ def notices_sweep(*, now: datetime | None = None, chunk_size: int | None = None)
 
 
 def notices_send(
-    *, notice_ids: Iterable[int], now: datetime | None = None, deadline: float | None = None
+    *, notice_ids: Iterable[int], by: Scope, now: datetime | None = None, deadline: float | None = None
 ) -> dict[str, int]:
     """Send a chunk of notices: claim each still-unsent due row by a conditional UPDATE, deliver, mark sent.
 
@@ -350,8 +357,11 @@ def notices_send(
     nothing twice. Channels whose effect is in this database (the portal) deliver the whole chunk in one
     transaction together with their delivery records; the others (email) go row by row, each delivery recorded
     as it is made. Past `deadline` (a `time.monotonic()` value) the rows not yet sent are released for the next
-    sweep. Returns counts of sent, retried, failed and skipped notices.
+    sweep. Returns counts of sent, retried, failed and skipped notices. The scheduled task's work (`by` is
+    `SYSTEM`).
     """
+    if not by.may_run_scheduled_jobs():
+        raise NotPermitted
     ids = list(notice_ids)
     now = now or timezone.now()
     token = uuid.uuid4().hex
@@ -460,8 +470,10 @@ def _finish(notice: Notice, token: str, *, status: str, error: str = "", note: s
 
 
 @transaction.atomic
-def notice_retry(*, notice: Notice) -> Notice:
+def notice_retry(*, notice: Notice, by: Scope) -> Notice:
     """Send a failed or unreachable notice again from the start (an admin fixed the address or the mail server)."""
+    if not by.may_retry_notice(notice):
+        raise NotPermitted
     updated = Notice.objects.filter(pk=notice.pk, status__in=(NoticeStatus.FAILED, NoticeStatus.UNREACHABLE)).update(
         status=NoticeStatus.PENDING, attempts=0, due_at=timezone.now(), claim="", lease_until=None
     )
@@ -474,13 +486,17 @@ def notice_retry(*, notice: Notice) -> Notice:
 # --- Reading ----------------------------------------------------------------------------------------------------------
 
 
-def notice_mark_read(*, notice: Notice, user) -> None:
-    """Mark one of the user's own notices read (again is harmless)."""
-    Notice.objects.filter(pk=notice.pk, user=user, read_at__isnull=True).update(read_at=timezone.now())
+def notice_mark_read(*, notice: Notice, by: Scope) -> None:
+    """Mark one of `by`'s own notices read (again is harmless)."""
+    if not by.may_read_notice(notice):
+        raise NotPermitted
+    Notice.objects.filter(pk=notice.pk, user_id=by.user_id, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def notices_mark_all_read(*, user) -> int:
-    """Mark every notice the user has in the portal read; returns how many changed."""
-    return Notice.objects.filter(user=user, shown_at__isnull=False, read_at__isnull=True).update(
+def notices_mark_all_read(*, by: Scope) -> int:
+    """Mark every notice `by` has in the portal read; returns how many changed."""
+    if by.user_id is None:
+        return 0
+    return Notice.objects.filter(user_id=by.user_id, shown_at__isnull=False, read_at__isnull=True).update(
         read_at=timezone.now()
     )

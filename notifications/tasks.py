@@ -7,13 +7,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from members.access import SYSTEM
+
 from . import services
 
 
 @shared_task(time_limit=120, soft_time_limit=100, acks_late=True, reject_on_worker_lost=True)
 def notices_sweep_task() -> int:
     """Every minute (beat): claim due notices in chunks and enqueue one send task per chunk after commit."""
-    chunks = services.notices_sweep()
+    chunks = services.notices_sweep(by=SYSTEM)
     for chunk in chunks:
         transaction.on_commit(lambda ids=chunk: notices_send_task.delay(ids))
     return len(chunks)
@@ -32,10 +34,10 @@ def notices_send_task(notice_ids: list[int]) -> dict[str, int]:
     Rows not reached well before the soft time limit go back to the sweep instead of waiting out their lease.
     """
     deadline = time.monotonic() + SEND_SOFT_TIME_LIMIT * 0.8
-    return services.notices_send(notice_ids=notice_ids, deadline=deadline)
+    return services.notices_send(notice_ids=notice_ids, deadline=deadline, by=SYSTEM)
 
 
 @shared_task(time_limit=600, soft_time_limit=540, acks_late=True, reject_on_worker_lost=True)
 def compliance_alerts_task() -> int:
     """Each morning: write the day's compliance alerts (once per branch, requirement and period)."""
-    return services.compliance_alerts_create(today=timezone.localdate())
+    return services.compliance_alerts_create(today=timezone.localdate(), by=SYSTEM)

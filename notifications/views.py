@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from branches.access import MANAGE, ScopedViewMixin
 from branches.errors import DomainError
+from members.access.views import ScopedViewMixin
 
 from . import selectors, services
 
@@ -45,7 +45,7 @@ class NoticeReadView(ScopedViewMixin, View):
 
     def post(self, request, pk: int):
         notice = get_object_or_404(selectors.notices_for(request.user), pk=pk)
-        services.notice_mark_read(notice=notice, user=request.user)
+        services.notice_mark_read(notice=notice, by=self.scope)
         target = notice.link or reverse("notifications:list")
         if request.POST.get("stay") == "1" or not url_has_allowed_host_and_scheme(target, {request.get_host()}):
             target = reverse("notifications:list")
@@ -56,7 +56,7 @@ class NoticeReadAllView(ScopedViewMixin, View):
     """Mark all of the user's notices read (POST)."""
 
     def post(self, request):
-        changed = services.notices_mark_all_read(user=request.user)
+        changed = services.notices_mark_all_read(by=self.scope)
         messages.success(request, _("已将 %(count)s 条通知标为已读。") % {"count": changed})
         return HttpResponseRedirect(reverse("notifications:list"))
 
@@ -64,10 +64,11 @@ class NoticeReadAllView(ScopedViewMixin, View):
 class FailedViewMixin(ScopedViewMixin):
     """Failed notices: admins see all, secretaries those of the organisations they manage; others get 404."""
 
+    def permitted(self) -> bool:
+        return self.scope.may_see_failed_notices()
+
     def failed_queryset(self):
-        if not (self.scope.is_admin or self.scope.is_secretary):
-            raise Http404
-        return selectors.notices_failed().filter(self.scope.path_q("organisation__path", MANAGE))
+        return selectors.notices_failed().filter(self.scope.organisations_managed_q("organisation__path"))
 
 
 class NoticeFailedListView(FailedViewMixin, TemplateView):
@@ -78,7 +79,8 @@ class NoticeFailedListView(FailedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = _page(self.request, self.failed_queryset())
-        unreachable = selectors.unreachable_by_meeting().filter(self.scope.path_q("organisation__path", MANAGE))
+        managed = self.scope.organisations_managed_q("organisation__path")
+        unreachable = selectors.unreachable_by_meeting().filter(managed)
         context.update(page_obj=page, notices=page.object_list, total=page.paginator.count,
                        unreachable=unreachable[: settings.PAGE_SIZE])
         return context
@@ -90,7 +92,7 @@ class NoticeRetryView(FailedViewMixin, View):
     def post(self, request, pk: int):
         notice = get_object_or_404(self.failed_queryset(), pk=pk)
         try:
-            services.notice_retry(notice=notice)
+            services.notice_retry(notice=notice, by=self.scope)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from branches.models import Level, Organisation, Post
-from members.models import Member, Status
+from branches.models import Level, Organisation
+from members.models import Member, Post, Status
 from tests.factories import MemberFactory, UserFactory, appoint_reviewer, make_committee, make_org
 
 
@@ -71,6 +71,11 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The world of the `world` fixture, for a fixture of a wider scope that holds the database open itself."""
     root = make_org(level=Level.SUPERIOR_COMMITTEE, name="测试公司党委", code="ROOT")
     p1 = make_org(root, level=Level.PRIMARY_COMMITTEE, name="第一基层党委", code="P1")
     p2 = make_org(root, level=Level.PRIMARY_COMMITTEE, name="第二基层党委", code="P2")

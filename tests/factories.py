@@ -7,9 +7,9 @@ import factory
 from django.contrib.auth import get_user_model
 
 from branches import rules as branch_rules
-from branches.models import CommitteePost, CommitteeTerm, Domain, Level, Organisation, Post, ReviewerAppointment
+from branches.models import CommitteeTerm, Domain, Level, Organisation, ReviewerAppointment
 from members import crypto
-from members.models import Member, Status
+from members.models import CommitteePost, Member, Post, Status
 from members.rules import id_check_char, id_number_mask
 
 _codes = itertools.count(1)

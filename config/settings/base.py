@@ -68,7 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "branches.context_processors.navigation",
+                "members.access.context_processors.site_permissions",
                 "notifications.context_processors.unread_notices",
             ],
             # The filters `date` and `time` show 日期无效 for a stored date that cannot be read.

@@ -15,8 +15,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import CommitteePost, Level, Organisation
-from members.models import Member, Status
+from branches.models import Level, Organisation
+from members.models import CommitteePost, Member, Status
 
 from .. import rules
 from ..models import Meeting, MeetingType, MonthSummary

@@ -10,9 +10,9 @@ from django.db.models import F, FilteredRelation, Func, IntegerField, OuterRef, 
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import CommitteePost, Level, Organisation
+from branches.models import Level, Organisation
 from branches.unreadable_dates import readable_q
-from members.models import Member, Status
+from members.models import CommitteePost, Member, Status
 
 from .. import rules
 from ..models import Attendance, AttendanceState, Meeting, MeetingStatus, Period

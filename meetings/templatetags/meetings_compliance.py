@@ -1,7 +1,8 @@
 """Compliance on pages the meetings app does not own (the branch page): `{% load meetings_compliance %}`.
 
 The branches app sits below meetings and must not import it, so its templates use these tags instead:
-`{% due_this_month organisation %}`, `{% compliance_calendar organisation %}`, `{% compliance_links organisation %}`.
+`{% due_this_month organisation can_plan %}`, `{% compliance_calendar organisation %}`,
+`{% compliance_links organisation %}`. What the user may do comes from the page's view (`can_plan`), never from here.
 Each renders nothing for an organisation the checks do not cover, and costs a fixed number of queries; the
 calendar and "本月待办" on one page share one read of the year (`selectors.unit_year`).
 """
@@ -13,7 +14,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.access import MANAGE, scope_for
 from branches.models import Level
 
 from .. import rules, selectors
@@ -26,11 +26,6 @@ _CHECKED_LEVELS = (Level.BRANCH, Level.PARTY_GROUP)
 
 def _checked(organisation) -> bool:
     return organisation is not None and organisation.level in _CHECKED_LEVELS
-
-
-def _scope(context):
-    request = context.get("request")
-    return scope_for(getattr(request, "user", None))
 
 
 def _unit_year(context, organisation, year: int, today) -> selectors.UnitYear:
@@ -81,9 +76,10 @@ def compliance_calendar(context, organisation, year: int | None = None):
 
 
 @register.inclusion_tag("meetings/includes/due_this_month.html", takes_context=True)
-def due_this_month(context, organisation):
+def due_this_month(context, organisation, can_plan: bool = False):
     """ "本月待办": the required meetings a branch or party group still owes whose time runs out this month
-    (or that are already due soon or overdue), with a link to plan each for those who manage it."""
+    (or that are already due soon or overdue), with a link to plan each when the page's view says the user may
+    (`can_plan`, from `Scope.may_plan_meeting`)."""
     if not _checked(organisation):
         return {"show": False}
     today = timezone.localdate()
@@ -99,7 +95,7 @@ def due_this_month(context, organisation):
         "organisation": organisation,
         "today": today,
         "items": [(item, planned.get(item.meeting_type)) for item in due],
-        "create_url": create_url if _scope(context).can(organisation, MANAGE) else "",
+        "create_url": create_url if can_plan else "",
     }
 
 

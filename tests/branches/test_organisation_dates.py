@@ -8,7 +8,10 @@ from django.urls import reverse
 
 from branches import services
 from branches.errors import DomainError
-from branches.models import CommitteeTerm, Level, Organisation, Post
+from branches.models import CommitteeTerm, Level, Organisation
+from members import services as member_services
+from members.access import SYSTEM
+from members.models import Post
 from tests.raw_dates import bad_day, store_raw
 
 pytestmark = pytest.mark.django_db
@@ -40,11 +43,13 @@ def test_a_founding_date_out_of_range_is_refused_in_the_form(client, world, foun
 def test_the_services_refuse_organisation_and_election_dates_out_of_range(world):
     """`organisation_create` and `committee_term_start` check the same ranges, whoever calls them."""
     with pytest.raises(DomainError, match="日期不能早于1921年1月1日") as error:
-        services.organisation_create(parent=world.p1, data=_organisation_data(founded_on=date(1, 1, 1)))
+        services.organisation_create(parent=world.p1, data=_organisation_data(founded_on=date(1, 1, 1)), by=SYSTEM)
     assert error.value.field == "founded_on"
     posts = [(world.secretary_a_member, Post.SECRETARY)]
     with pytest.raises(DomainError, match="日期不能早于1921年1月1日") as error:
-        services.committee_term_start(organisation=world.branch_a, elected_on=date(202, 1, 10), posts=posts)
+        member_services.committee_term_start(
+            organisation=world.branch_a, elected_on=date(202, 1, 10), posts=posts, by=SYSTEM
+        )
     assert error.value.field == "elected_on"
 
 

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import Level, Organisation, Post
-from members.models import Member, Status
+from branches.models import Level, Organisation
+from members.models import Member, Post, Status
 from tests.factories import MemberFactory, make_committee, make_org
 
 pytestmark = pytest.mark.django_db

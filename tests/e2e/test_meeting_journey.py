@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import Post
 from meetings.models import Meeting, MeetingStatus
+from members.models import Post
 from tests.factories import MemberFactory, make_committee
 from tests.members.images import image_bytes
 

@@ -4,6 +4,7 @@ Merged into tests/meetings/access_cases.py. A meeting of branch A is read by its
 of P1 and admins, and managed by A's secretary and admins; branch B's by B's secretary and admins.
 """
 
+from members.access import SYSTEM
 from tests.matrix import Case
 
 _READ_A = {"member": 200, "secretary_a": 200, "reviewer": 200, "admin": 200}
@@ -24,7 +25,7 @@ def _photo(meeting):
     from meetings.services import meeting_photo_add
     from tests.members.images import image_bytes, upload
 
-    return meeting_photo_add(meeting=meeting, upload=upload(image_bytes()), caption="合影")
+    return meeting_photo_add(meeting=meeting, upload=upload(image_bytes()), caption="合影", by=SYSTEM)
 
 
 def _pdf_upload(name: str = "学习材料.pdf"):
@@ -36,7 +37,7 @@ def _pdf_upload(name: str = "学习材料.pdf"):
 def _attachment(meeting):
     from meetings.services import meeting_attachment_add
 
-    return meeting_attachment_add(meeting=meeting, upload=_pdf_upload())
+    return meeting_attachment_add(meeting=meeting, upload=_pdf_upload(), by=SYSTEM)
 
 
 def _photo_data() -> dict:

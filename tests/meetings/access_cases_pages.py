@@ -8,6 +8,7 @@ is made per case list, so a case's POST (rolled back after each role) never sees
 
 from datetime import timedelta
 
+from members.access import SYSTEM
 from tests.matrix import Case
 
 _READ_A = {"member": 200, "secretary_a": 200, "reviewer": 200, "admin": 200}
@@ -52,7 +53,7 @@ def _deleted(organisation):
     from meetings.services import meeting_delete
 
     meeting = _meeting(organisation)
-    meeting_delete(meeting=meeting)
+    meeting_delete(meeting=meeting, by=SYSTEM)
     return meeting
 
 

@@ -9,10 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from branches.models import Level, Post
+from branches.models import Level
 from meetings import rules, selectors
 from meetings.models import MeetingType, RequirementOverride
 from meetings.rules import GREEN, NEUTRAL, RED
+from members.models import Post
 from tests.factories import MemberFactory, UserFactory, make_committee, make_meeting, make_org
 from tests.factories import listed as listed_meetings
 

@@ -16,6 +16,7 @@ from meetings import compliance, services
 from meetings.calendar_views import ics_token
 from meetings.compliance import month_summary
 from meetings.models import Meeting, MeetingStatus, MonthSummary
+from members.access import SYSTEM
 from tests.factories import make_meeting
 from tests.meetings.pdf_text import pdf_text
 from tests.raw_dates import bad_moment, store_raw, stored_text
@@ -93,7 +94,13 @@ def test_the_plan_form_offers_only_days_in_range(client, world):
 def test_plan_accepts_only_ten_years_back_to_two_years_ahead(world, starts_at, refused):
     """Meeting dates (meetings.rules.MEETING_TIME_RANGE): the service refuses the rest with a domain error at
     开始时间, whatever the caller."""
-    kwargs = {"organisation": world.branch_a, "types": ["theme_day"], "starts_at": starts_at, "topic": "学习党章"}
+    kwargs = {
+        "organisation": world.branch_a,
+        "types": ["theme_day"],
+        "starts_at": starts_at,
+        "topic": "学习党章",
+        "by": SYSTEM,
+    }
     if refused:
         with pytest.raises(DomainError) as error:
             services.meeting_plan(**kwargs)
@@ -108,12 +115,19 @@ def test_update_and_record_refuse_dates_out_of_range(world):
     meeting = make_meeting(world.branch_a, status="planned", starts_at=timezone.now() - timedelta(hours=2))
     with pytest.raises(DomainError, match="日期不能早于") as error:
         services.meeting_update(
-            meeting=meeting, version=meeting.version, data={"starts_at": datetime(1, 1, 1, 9, tzinfo=SHANGHAI)}
+            meeting=meeting,
+            version=meeting.version,
+            data={"starts_at": datetime(1, 1, 1, 9, tzinfo=SHANGHAI)},
+            by=SYSTEM,
         )
     assert error.value.field == "starts_at"
     with pytest.raises(DomainError, match="日期不能晚于") as error:
         services.meeting_record(
-            meeting=meeting, version=meeting.version, minutes="记录", ends_at=datetime(9999, 12, 31, tzinfo=SHANGHAI)
+            meeting=meeting,
+            version=meeting.version,
+            minutes="记录",
+            ends_at=datetime(9999, 12, 31, tzinfo=SHANGHAI),
+            by=SYSTEM,
         )
     assert error.value.field == "ends_at"
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from meetings.calendar_views import ics_token
 from meetings.services import meeting_attachment_add
+from members.access import SYSTEM
 from tests.downloads import disposition_name
 from tests.factories import make_meeting
 
@@ -49,7 +50,7 @@ def test_attachment_with_a_hostile_original_name_downloads_under_a_safe_one(clie
     """An attachment's original name keeps its letters and its extension; separators, quotes, ";" and line
     breaks never reach the header."""
     meeting = make_meeting(world.branch_a, status="held", attendees=[world.member_a], minutes="内容")
-    attachment = meeting_attachment_add(meeting=meeting, upload=SimpleUploadedFile(original, PDF))
+    attachment = meeting_attachment_add(meeting=meeting, upload=SimpleUploadedFile(original, PDF), by=SYSTEM)
     assert attachment.original_name == original  # kept as typed, for display
     client.force_login(world.member_user)
     response = client.get(reverse("meetings:attachment", args=[meeting.pk, attachment.pk]))

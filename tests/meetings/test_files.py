@@ -13,6 +13,7 @@ from branches.errors import DomainError
 from meetings import services
 from meetings.models import MeetingAttachment, MeetingPhoto
 from meetings.services import meeting_attachment_add, meeting_photo_add
+from members.access import SYSTEM
 from tests.factories import make_meeting
 from tests.members.images import GPS_IFD, image_bytes, upload
 
@@ -112,7 +113,7 @@ def test_an_oversized_photo_is_refused(client, world, settings):
 def test_photos_of_a_finalised_meeting_cannot_be_added_or_removed(client, world):
     """A finalised record is read-only: adding or removing a photo is refused with a message, nothing changes."""
     meeting = _meeting(world)
-    photo = meeting_photo_add(meeting=meeting, upload=upload(image_bytes()))
+    photo = meeting_photo_add(meeting=meeting, upload=upload(image_bytes()), by=SYSTEM)
     meeting.status = "finalised"
     meeting.save()
     client.force_login(world.secretary_a)
@@ -126,7 +127,7 @@ def test_photos_of_a_finalised_meeting_cannot_be_added_or_removed(client, world)
 def test_removing_a_photo_asks_first_then_deletes_it_and_its_file(client, world, django_capture_on_commit_callbacks):
     """The remove link shows a confirmation; confirming deletes the photo and, once saved, its file."""
     meeting = _meeting(world)
-    photo = meeting_photo_add(meeting=meeting, upload=upload(image_bytes()))
+    photo = meeting_photo_add(meeting=meeting, upload=upload(image_bytes()), by=SYSTEM)
     storage, name = photo.image.storage, photo.image.name
     client.force_login(world.secretary_a)
     url = reverse("meetings:photo_remove", args=[meeting.pk, photo.pk])
@@ -141,7 +142,7 @@ def test_removing_a_photo_asks_first_then_deletes_it_and_its_file(client, world,
 def test_photo_is_served_only_to_readers_of_the_meeting(client, world):
     """The photo streams as JPEG to a member of the branch and 404s for another branch's secretary."""
     meeting = _meeting(world)
-    photo = meeting_photo_add(meeting=meeting, upload=upload(image_bytes()))
+    photo = meeting_photo_add(meeting=meeting, upload=upload(image_bytes()), by=SYSTEM)
     url = reverse("meetings:photo", args=[meeting.pk, photo.pk])
     client.force_login(world.member_user)
     response = client.get(url)
@@ -231,7 +232,7 @@ def test_oversized_attachment_is_refused(client, world, settings):
 def test_attachments_of_a_finalised_meeting_are_read_only(client, world):
     """Adding or removing an attachment of a finalised record is refused; downloading still works."""
     meeting = _meeting(world)
-    attachment = meeting_attachment_add(meeting=meeting, upload=SimpleUploadedFile("a.pdf", PDF))
+    attachment = meeting_attachment_add(meeting=meeting, upload=SimpleUploadedFile("a.pdf", PDF), by=SYSTEM)
     meeting.status = "finalised"
     meeting.save()
     client.force_login(world.secretary_a)
@@ -248,7 +249,7 @@ def test_attachment_download_only_in_scope(client, world):
     """Another branch's secretary cannot download an attachment, nor reach it under their own meeting's address."""
     meeting = _meeting(world)
     other = _meeting(world, organisation=world.branch_b)
-    attachment = meeting_attachment_add(meeting=meeting, upload=SimpleUploadedFile("a.pdf", PDF))
+    attachment = meeting_attachment_add(meeting=meeting, upload=SimpleUploadedFile("a.pdf", PDF), by=SYSTEM)
     client.force_login(world.secretary_b)
     assert client.get(reverse("meetings:attachment", args=[meeting.pk, attachment.pk])).status_code == 404
     assert client.get(reverse("meetings:attachment", args=[other.pk, attachment.pk])).status_code == 404

@@ -65,8 +65,8 @@ def test_an_empty_list_has_one_empty_page(world):
 
 def test_the_count_reads_only_primary_keys_and_stops_after_the_cap(world):
     """The count query is bounded (LIMIT cap + 1) and computes none of the list's attendance subqueries."""
-    from branches.access import scope_for
     from meetings import selectors
+    from members.access import scope_for
 
     _meetings(world.branch_a, 3)
     queryset = selectors.meetings_for_list(scope_for(world.admin))

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from branches.access import scope_for
 from meetings import minutes, selectors
 from meetings.models import Amendment, Attendance, Guest
+from members.access import scope_for
 from tests.factories import MemberFactory, make_meeting
 from tests.meetings.pdf_text import pdf_text
 

@@ -16,6 +16,7 @@ from meetings import services
 from meetings.compliance import page_cache
 from meetings.models import AttendanceState, MeetingType
 from members import services as member_services
+from members.access import SYSTEM
 from members.models import Member
 from tests.factories import listed, make_meeting
 
@@ -42,7 +43,7 @@ def _plan(organisation, topic: str, **extra):
         types=[T.THEME_DAY],
         starts_at=timezone.now() + timedelta(days=3),
         topic=topic,
-        **extra,
+        **{"by": SYSTEM, **extra},
     )
 
 
@@ -73,11 +74,11 @@ def test_a_change_in_the_readers_subtree_shows_at_once(client, world):
         client.force_login(user)
         assert _topics(_get(client)[0]) == {"新安排的主题党日"}, role
 
-    services.meeting_cancel(meeting=meeting, reason="改期")
+    services.meeting_cancel(meeting=meeting, reason="改期", by=SYSTEM)
     client.force_login(world.reviewer)
     assert "已取消" in _get(client)[0].content.decode()
 
-    services.meeting_delete(meeting=meeting)
+    services.meeting_delete(meeting=meeting, by=SYSTEM)
     for role, user in readers.items():
         client.force_login(user)
         assert _topics(_get(client)[0]) == set(), role
@@ -86,14 +87,18 @@ def test_a_change_in_the_readers_subtree_shows_at_once(client, world):
 def test_attendance_moves_the_figures_of_a_cached_row(client, world):
     """Registering attendance changes the row's 实到/应到 on the next request."""
     meeting = services.meeting_plan(
-        organisation=world.branch_a, types=[T.THEME_DAY], starts_at=timezone.now() - timedelta(hours=2), topic="学习"
+        organisation=world.branch_a,
+        types=[T.THEME_DAY],
+        starts_at=timezone.now() - timedelta(hours=2),
+        topic="学习",
+        by=SYSTEM,
     )
     client.force_login(world.secretary_a)
     before = _get(client)[0].content.decode()
     attendees = meeting.attendances.select_related("member")
     entries = [services.AttendanceEntry(a.member, AttendanceState.PRESENT) for a in attendees]
-    services.attendance_record(meeting=meeting, entries=entries)
-    services.meeting_record(meeting=meeting, version=meeting.version, minutes="会议内容")
+    services.attendance_record(meeting=meeting, entries=entries, by=SYSTEM)
+    services.meeting_record(meeting=meeting, version=meeting.version, minutes="会议内容", by=SYSTEM)
     after = _get(client)[0].content.decode()
     assert before != after
     assert f"{len(entries)} / {len(entries)}" in after
@@ -194,5 +199,7 @@ def test_a_transfer_renews_the_pages_of_both_branches(world):
 def test_a_requirement_renews_every_page(world):
     """An override set on P2 applies to the whole subtree below it: every page is rendered again."""
     before = _keys(world)
-    services.requirement_override_set(organisation=world.p2, meeting_type=T.PARTY_LECTURE, period="month", count=1)
+    services.requirement_override_set(
+        organisation=world.p2, meeting_type=T.PARTY_LECTURE, period="month", count=1, by=SYSTEM
+    )
     assert _renewed(before, _keys(world)) == set(before)

@@ -16,9 +16,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _choices(world, user, data=None) -> list[str]:
-    from branches.access import scope_for
+    from members.access import scope_for
 
-    form = MeetingFilter(data or {}, queryset=selectors.meetings_for_list(scope_for(user)), scope=scope_for(user))
+    scope = scope_for(user)
+    form = MeetingFilter(
+        data or {},
+        queryset=selectors.meetings_for_list(scope),
+        organisations=scope.organisations_with_meetings_readable(),
+        tops=scope.meeting_tops(),
+    )
     return [o.code for o in form.filters["organisation"].queryset]
 
 
@@ -50,7 +56,7 @@ def test_list_figures_count_expected_and_present(world):
     people = [MemberFactory(organisation=world.branch_a) for _ in range(4)]
     make_meeting(world.branch_a, status=MeetingStatus.FINALISED, attendees=people, present=people[:3])
     make_meeting(world.branch_a, status=MeetingStatus.PLANNED, starts_at=timezone.now() + timedelta(days=3))
-    from branches.access import scope_for
+    from members.access import scope_for
 
     rows = list(selectors.meetings_for_list(scope_for(world.admin)))
     assert [(m.expected_count, m.present_count) for m in rows] == [(0, 0), (4, 3)]

@@ -6,11 +6,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from branches.access import scope_for
-from branches.models import Level, Post
+from branches.models import Level
 from meetings import rules, selectors, services
 from meetings.models import AttendanceState, MeetingStatus, MeetingType, Period
 from meetings.rules import GREEN, NEUTRAL, RED, YELLOW
+from members.access import SYSTEM, scope_for
+from members.models import Post
 from tests.factories import MemberFactory, make_committee, make_meeting, make_org
 
 pytestmark = pytest.mark.django_db
@@ -34,29 +35,39 @@ def one(org, period, today):
 def test_requirements_default_then_nearest_ancestor_wins(world):
     """Defaults apply until an organisation overrides them for its subtree; the nearest ancestor's setting wins."""
     assert selectors.requirements_for(world.branch_a)[T.PARTY_LECTURE] == rules.default_requirement(T.PARTY_LECTURE)
-    services.requirement_override_set(organisation=world.root, meeting_type=T.PARTY_LECTURE, period="month", count=1)
-    services.requirement_override_set(organisation=world.p1, meeting_type=T.PARTY_LECTURE, period="quarter", count=2)
+    services.requirement_override_set(
+        organisation=world.root, meeting_type=T.PARTY_LECTURE, period="month", count=1, by=SYSTEM
+    )
+    services.requirement_override_set(
+        organisation=world.p1, meeting_type=T.PARTY_LECTURE, period="quarter", count=2, by=SYSTEM
+    )
     assert selectors.requirements_for(world.branch_a)[T.PARTY_LECTURE] == rules.Requirement(
         T.PARTY_LECTURE, Period.QUARTER, 2
     )
     assert selectors.requirements_for(world.branch_b)[T.PARTY_LECTURE] == rules.Requirement(
         T.PARTY_LECTURE, Period.MONTH, 1
     )
-    services.requirement_override_set(organisation=world.branch_a, meeting_type=T.PARTY_LECTURE, period="year", count=0)
+    services.requirement_override_set(
+        organisation=world.branch_a, meeting_type=T.PARTY_LECTURE, period="year", count=0, by=SYSTEM
+    )
     assert selectors.requirements_for(world.branch_a)[T.PARTY_LECTURE].count == 0
     # Other types keep their defaults.
     assert selectors.requirements_for(world.branch_a)[T.THEME_DAY] == rules.default_requirement(T.THEME_DAY)
 
 
 def test_requirements_for_takes_one_query(world, django_assert_num_queries):
-    services.requirement_override_set(organisation=world.root, meeting_type=T.PARTY_LECTURE, period="month", count=1)
+    services.requirement_override_set(
+        organisation=world.root, meeting_type=T.PARTY_LECTURE, period="month", count=1, by=SYSTEM
+    )
     with django_assert_num_queries(1):
         selectors.requirements_for(world.branch_a)
 
 
 def test_override_changes_compliance(world):
     """A committee requiring a monthly 党课: its branches owe one in November, others do not."""
-    services.requirement_override_set(organisation=world.p1, meeting_type=T.PARTY_LECTURE, period="month", count=1)
+    services.requirement_override_set(
+        organisation=world.p1, meeting_type=T.PARTY_LECTURE, period="month", count=1, by=SYSTEM
+    )
     a, b = selectors.compliance_for_branches([world.branch_a, world.branch_b], "2026-11", today=date(2026, 12, 1))
     assert (a.for_type(T.PARTY_LECTURE).required, a.for_type(T.PARTY_LECTURE).status) == (1, RED)
     assert b.for_type(T.PARTY_LECTURE).window.code == "2026-Q4"
@@ -181,7 +192,9 @@ def test_compliance_units_under_an_organisation(world):
 def test_compliance_queries_do_not_grow_with_branches(world, django_assert_num_queries, period):
     """The engine aggregates with GROUP BY: the same number of queries for 5 branches as for 50."""
     parent = make_org(world.root, level=Level.PRIMARY_COMMITTEE, code="MANY")
-    services.requirement_override_set(organisation=parent, meeting_type=T.PARTY_LECTURE, period="month", count=1)
+    services.requirement_override_set(
+        organisation=parent, meeting_type=T.PARTY_LECTURE, period="month", count=1, by=SYSTEM
+    )
     branches = []
     for i in range(50):
         branch = make_org(parent, level=Level.BRANCH, code=f"MANY{i:02d}")
@@ -292,8 +305,8 @@ def test_upcoming_and_history_for_a_member(world):
 def test_deleted_meetings_for_the_recycle_bin(world):
     """The recycle bin lists deleted meetings in the part of the tree the user manages."""
     meeting = make_meeting(world.branch_a, is_deleted=True)
-    assert list(selectors.meetings_deleted_for(scope_for(world.secretary_a), "manage")) == [meeting]
-    assert list(selectors.meetings_deleted_for(scope_for(world.secretary_b), "manage")) == []
+    assert list(selectors.meetings_deleted_for(scope_for(world.secretary_a))) == [meeting]
+    assert list(selectors.meetings_deleted_for(scope_for(world.secretary_b))) == []
 
 
 def test_meeting_quorum_figures(world):

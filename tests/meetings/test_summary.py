@@ -12,11 +12,12 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from branches import services as branch_services
-from branches.models import Post
 from meetings import selectors, services, tasks
 from meetings.compliance import month_summary, page_cache
 from meetings.models import AttendanceState, Meeting, MeetingStatus, MeetingType, MonthSummary
 from meetings.services import AttendanceEntry
+from members.access import SYSTEM
+from members.models import Post
 from tests.factories import create_member, make_meeting, make_org
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +42,17 @@ def finalised(world, starts_at, types=(T.THEME_DAY,), organisation=None) -> Meet
     """A meeting taken through the services: planned, everyone present, recorded, finalised."""
     lecture = {"lecturer_name": "张书记", "lecture_title": "党章学习"} if T.PARTY_LECTURE in types else {}
     meeting = services.meeting_plan(
-        organisation=organisation or world.branch_a, types=list(types), starts_at=starts_at, topic="学习", **lecture
+        organisation=organisation or world.branch_a,
+        types=list(types),
+        starts_at=starts_at,
+        topic="学习",
+        by=SYSTEM,
+        **lecture,
     )
     entries = [AttendanceEntry(a.member, AttendanceState.PRESENT) for a in meeting.attendances.select_related("member")]
-    services.attendance_record(meeting=meeting, entries=entries)
-    services.meeting_record(meeting=meeting, version=meeting.version, minutes="会议内容")
-    services.meeting_finalise(meeting=meeting, by=world.secretary_a)
+    services.attendance_record(meeting=meeting, entries=entries, by=SYSTEM)
+    services.meeting_record(meeting=meeting, version=meeting.version, minutes="会议内容", by=SYSTEM)
+    services.meeting_finalise(meeting=meeting, by=SYSTEM)
     return meeting
 
 
@@ -54,7 +60,9 @@ def test_the_services_keep_the_month_of_each_meeting(world):
     """Finalising counts the meeting and its attendance in its local month; a planned or held meeting counts only
     as activity; cancelling, deleting and restoring recount it."""
     starts = at(2025, 3, 31, 23)  # 31 March in Shanghai, still March although 15:00 UTC
-    planned = services.meeting_plan(organisation=world.branch_a, types=[T.THEME_DAY], starts_at=starts, topic="x")
+    planned = services.meeting_plan(
+        organisation=world.branch_a, types=[T.THEME_DAY], starts_at=starts, topic="x", by=SYSTEM
+    )
     assert not MonthSummary.objects.exists()  # a plan is neither held nor activity
 
     meeting = finalised(world, starts, [T.THEME_DAY, T.PARTY_LECTURE])
@@ -64,21 +72,21 @@ def test_the_services_keep_the_month_of_each_meeting(world):
     assert (row.expected, row.present) == (attendees, attendees)
     assert row.last_activity == starts
 
-    services.meeting_cancel(meeting=planned)
-    services.meeting_delete(meeting=meeting)
+    services.meeting_cancel(meeting=planned, by=SYSTEM)
+    services.meeting_delete(meeting=meeting, by=SYSTEM)
     assert not MonthSummary.objects.filter(month=date(2025, 3, 1)).exists()
 
-    services.meeting_restore(meeting=meeting)
+    services.meeting_restore(meeting=meeting, by=SYSTEM)
     assert MonthSummary.objects.get(month=date(2025, 3, 1)).held == {T.THEME_DAY: 1, T.PARTY_LECTURE: 1}
 
 
 def test_moving_a_meeting_recounts_the_month_it_left(world):
     meeting = services.meeting_plan(
-        organisation=world.branch_a, types=[T.THEME_DAY], starts_at=at(2025, 4, 10), topic="x"
+        organisation=world.branch_a, types=[T.THEME_DAY], starts_at=at(2025, 4, 10), topic="x", by=SYSTEM
     )
-    services.meeting_record(meeting=meeting, version=meeting.version, minutes="会议内容")
+    services.meeting_record(meeting=meeting, version=meeting.version, minutes="会议内容", by=SYSTEM)
     assert MonthSummary.objects.get().month == date(2025, 4, 1)
-    services.meeting_update(meeting=meeting, version=meeting.version, data={"starts_at": at(2025, 5, 2)})
+    services.meeting_update(meeting=meeting, version=meeting.version, data={"starts_at": at(2025, 5, 2)}, by=SYSTEM)
     assert list(MonthSummary.objects.values_list("month", flat=True)) == [date(2025, 5, 1)]
 
 
@@ -89,9 +97,9 @@ def test_the_rows_the_services_keep_equal_a_rebuild(world):
     finalised(world, at(2025, 2, 3), organisation=world.group_a1, types=[T.GROUP_MEETING])
     finalised(world, at(2025, 2, 5), organisation=world.branch_b)
     moved = finalised(world, at(2025, 2, 14))
-    services.meeting_delete(meeting=moved)
-    services.meeting_delete(meeting=first)
-    services.meeting_restore(meeting=first)
+    services.meeting_delete(meeting=moved, by=SYSTEM)
+    services.meeting_delete(meeting=first, by=SYSTEM)
+    services.meeting_restore(meeting=first, by=SYSTEM)
     kept = rows()
     assert month_summary.rebuild() == len(kept)
     assert rows() == kept

@@ -9,6 +9,7 @@ from django.template import Context, Template
 from meetings import selectors, services
 from meetings.compliance import engine
 from meetings.models import MeetingStatus, MeetingType
+from members.access import SYSTEM
 from tests.factories import MemberFactory, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,9 @@ def busy(world):
     make_meeting(world.branch_a, [T.THEME_DAY], starts_at=at(2026, 6, 5), is_deleted=True)
     make_meeting(world.group_a1, [T.GROUP_MEETING], starts_at=at(2026, 12, 1))
     make_meeting(world.branch_a, [T.THEME_DAY], starts_at=at(2025, 12, 5))
-    services.requirement_override_set(organisation=world.p1, meeting_type=T.PARTY_LECTURE, period="month", count=1)
+    services.requirement_override_set(
+        organisation=world.p1, meeting_type=T.PARTY_LECTURE, period="month", count=1, by=SYSTEM
+    )
     return world
 
 
@@ -109,7 +112,7 @@ def test_calendar_and_due_this_month_share_one_read(busy, django_assert_num_quer
 
 def test_recent_meetings_carry_their_type_labels_in_one_query(world, django_assert_num_queries):
     """The "最近会议" card's meetings, newest first, with their types' labels in the order of the types."""
-    from branches.access import scope_for
+    from members.access import scope_for
 
     older = make_meeting(world.branch_a, [T.PARTY_LECTURE, T.THEME_DAY], starts_at=at(2026, 11, 5))
     untyped = make_meeting(world.group_a1, [], starts_at=at(2026, 11, 6))

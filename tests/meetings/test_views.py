@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import Post
 from meetings import services
 from meetings.models import Amendment, Attendance, AttendanceState, Guest, Meeting, MeetingStatus, MeetingType
 from meetings.selectors import members_of
-from members.models import Member
+from members.access import SYSTEM
+from members.models import Member, Post
 from tests.factories import MemberFactory, listed, make_committee, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -512,7 +512,7 @@ def test_stale_attendance_is_refused(client, world):
     """Attendance saved from an outdated page is refused; the other person's save stays."""
     meeting = _meeting(world.branch_a)
     stale = _attendance_post(meeting, {world.member_a.pk: "absent"})
-    services.guest_add(meeting=meeting, name="周积极")
+    services.guest_add(meeting=meeting, name="周积极", by=SYSTEM)
     response = _login(client, world, "secretary_a").post(reverse("meetings:attendance", args=[meeting.pk]), stale)
     assert response.status_code == 200
     assert "该会议记录已被他人修改" in response.content.decode()
@@ -735,8 +735,9 @@ def test_history_lists_every_change_of_the_record(client, world):
         starts_at=timezone.now() - timedelta(hours=3),
         topic="学习党章",
         host=world.secretary_a_member,
+        by=SYSTEM,
     )
-    services.meeting_update(meeting=meeting, version=meeting.version, data={"place": "三楼会议室"})
+    services.meeting_update(meeting=meeting, version=meeting.version, data={"place": "三楼会议室"}, by=SYSTEM)
     response = _login(client, world, "member").get(reverse("meetings:history", args=[meeting.pk]))
     assert response.status_code == 200
     assert response.context["total"] == 2
@@ -753,7 +754,7 @@ def test_history_queries_do_not_grow_with_versions(client, world, django_assert_
     def save_versions(count: int) -> None:
         for i in range(count):
             fresh = Meeting.objects.get(pk=meeting.pk)
-            services.meeting_update(meeting=fresh, version=fresh.version, data={"place": f"会议室{i}"})
+            services.meeting_update(meeting=fresh, version=fresh.version, data={"place": f"会议室{i}"}, by=SYSTEM)
 
     save_versions(4)
     small = _count_queries(client, url)
@@ -766,13 +767,18 @@ def test_meeting_save_is_one_atomic_step(world):
     """meeting_save: the plan's change and the record together; a refused record keeps the plan unchanged."""
     meeting = _meeting(world.branch_a)
     services.meeting_save(
-        meeting=meeting, version=meeting.version, data={"place": "二楼"}, minutes="会议内容", decisions="决定"
+        meeting=meeting,
+        version=meeting.version,
+        data={"place": "二楼"},
+        minutes="会议内容",
+        decisions="决定",
+        by=SYSTEM,
     )
     meeting.refresh_from_db()
     assert (meeting.place, meeting.status, meeting.decisions) == ("二楼", MeetingStatus.HELD, "决定")
     future = _meeting(world.branch_a, days=1)
     with pytest.raises(services.DomainError):
-        services.meeting_save(meeting=future, version=future.version, data={"place": "三楼"}, minutes="x")
+        services.meeting_save(meeting=future, version=future.version, data={"place": "三楼"}, minutes="x", by=SYSTEM)
     future.refresh_from_db()
     assert (future.place, future.status) == ("", MeetingStatus.PLANNED)
 
@@ -853,13 +859,19 @@ def test_history_shows_attendance_guest_and_type_changes_with_the_save_they_belo
     """Every change is in the record's history: the people expected at planning, a type added, attendance
     (with the leave reason) and guests, each under the save that made it."""
     meeting = services.meeting_plan(
-        organisation=world.branch_a, types=[T.THEME_DAY], starts_at=timezone.now() - timedelta(hours=3), topic="学习"
+        organisation=world.branch_a,
+        types=[T.THEME_DAY],
+        starts_at=timezone.now() - timedelta(hours=3),
+        topic="学习",
+        by=SYSTEM,
     )
-    services.meeting_update(meeting=meeting, version=meeting.version, data={}, types=[T.THEME_DAY, T.PARTY_LECTURE])
+    services.meeting_update(
+        meeting=meeting, version=meeting.version, data={}, types=[T.THEME_DAY, T.PARTY_LECTURE], by=SYSTEM
+    )
     services.attendance_record(
-        meeting=meeting, entries=[services.AttendanceEntry(world.member_a, AttendanceState.LEAVE, "出差")]
+        meeting=meeting, entries=[services.AttendanceEntry(world.member_a, AttendanceState.LEAVE, "出差")], by=SYSTEM
     )
-    services.guest_add(meeting=meeting, name="周积极", kind="activist")
+    services.guest_add(meeting=meeting, name="周积极", kind="activist", by=SYSTEM)
     response = _login(client, world, "secretary_a").get(reverse("meetings:history", args=[meeting.pk]))
     lines = [(entry.kind, [(c.label, c.old, c.new) for c in entry.changes]) for entry in response.context["entries"]]
     assert lines[0][1] == [("列席人员", "—", "周积极（入党积极分子）")]
@@ -885,7 +897,7 @@ def test_history_shows_attendance_of_people_listed_without_a_history(client, wor
     """Attendance rows loaded in bulk (no earlier version) still show their change, from an unknown state."""
     meeting = _meeting(world.branch_a)
     services.attendance_record(
-        meeting=meeting, entries=[services.AttendanceEntry(world.member_a, AttendanceState.LEAVE, "出差")]
+        meeting=meeting, entries=[services.AttendanceEntry(world.member_a, AttendanceState.LEAVE, "出差")], by=SYSTEM
     )
     response = _login(client, world, "secretary_a").get(reverse("meetings:history", args=[meeting.pk]))
     changes = [(c.label, c.old, c.new) for entry in response.context["entries"] for c in entry.changes]

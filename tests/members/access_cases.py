@@ -2,6 +2,7 @@
 # Case(kwargs, allowed) : `allowed` maps role -> expected status for GET, roles:
 #   "anonymous", "member", "secretary_a", "secretary_b", "reviewer", "admin".
 # Missing roles default to 404 (anonymous defaults to 302 to login).
+from members.access import SYSTEM
 from tests.matrix import Case
 
 #: Roles who manage a branch (may import) and roles who may read a roster (may export).
@@ -77,7 +78,7 @@ def _with_photo(member):
     from members.services import member_photo_set
     from tests.members.images import image_bytes, upload
 
-    member_photo_set(member=member, upload=upload(image_bytes()))
+    member_photo_set(member=member, upload=upload(image_bytes()), by=SYSTEM)
     return member
 
 

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from branches.access import scope_for
 from branches.errors import DomainError
 from branches.unreadable_dates import is_unreadable
 from members import services, spreadsheets
+from members.access import SYSTEM, scope_for
 from members.imports import import_rows_check
 from members.models import Member, Status
 from tests.factories import MemberFactory, make_id_number
@@ -78,7 +78,9 @@ def test_the_service_refuses_dates_out_of_range(world):
     assert problems["id_number"] == "身份证号码无效：请核对18位号码、其中的出生日期及最后一位校验码。"
     assert problems["birth_date"] == "日期不能晚于今天。"
     with pytest.raises(DomainError):
-        services.member_create(data={**data, "status": Status.APPLICANT}, id_number=make_id_number(date(1850, 1, 1)))
+        services.member_create(
+            data={**data, "status": Status.APPLICANT}, id_number=make_id_number(date(1850, 1, 1)), by=SYSTEM
+        )
     assert not Member.all_objects.filter(name="孙党员").exists()
 
 

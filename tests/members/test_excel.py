@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
-from branches.access import scope_for
 from branches.errors import DomainError
 from members import crypto, spreadsheets
+from members.access import SYSTEM, scope_for
 from members.imports import import_rows_check, members_import
 from members.models import IdNumberAccess, ImportStage, Member, Status
 from tests.downloads import disposition_name
@@ -230,13 +230,13 @@ def test_service_saves_all_rows_or_none(world):
     MemberFactory(organisation=world.branch_b, id_number=rows[1].id_number, birth_date=date(1990, 2, 3))
     before = Member.objects.count()
     with pytest.raises(DomainError, match="第3行 身份证号"):
-        members_import(rows=rows)
+        members_import(rows=rows, by=SYSTEM)
     assert Member.objects.count() == before
     assert not Member.objects.filter(name="甲").exists()
 
     rows[0].problems.append("x")
     with pytest.raises(DomainError, match="未导入任何数据"):
-        members_import(rows=rows)
+        members_import(rows=rows, by=SYSTEM)
 
 
 def test_wrong_columns_are_named_in_one_message(client, world):

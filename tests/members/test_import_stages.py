@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from branches.access import scope_for
 from branches.errors import DomainError
 from members import crypto, imports, tasks
+from members.access import SYSTEM, scope_for
 from members.models import ImportStage, Member
 from tests.factories import make_id_number
 from tests.members.test_excel import XLSX, _row, _staged_token, _upload, _workbook
@@ -44,7 +44,7 @@ def _stage(world, *names: str) -> tuple[imports.ImportPreview, list[str]]:
         _row(name, birth=birth, id_number=number) for name, birth, number in zip(names, births, numbers, strict=True)
     ]
     upload = SimpleUploadedFile("名册.xlsx", _workbook(rows), content_type=XLSX)
-    preview = imports.import_stage(upload=upload, user=world.secretary_a, scope=scope_for(world.secretary_a))
+    preview = imports.import_stage(upload=upload, by=scope_for(world.secretary_a))
     return preview, numbers
 
 
@@ -78,12 +78,12 @@ def test_confirm_imports_once_and_removes_the_stage(world):
     """Confirmation imports every row and drops the upload; confirming the same token again is refused."""
     preview, numbers = _stage(world, "甲", "乙")
     scope = scope_for(world.secretary_a)
-    created = imports.import_stage_confirm(token=preview.token, user=world.secretary_a, scope=scope)
+    created = imports.import_stage_confirm(token=preview.token, by=scope)
     assert sorted(m.name for m in created) == ["乙", "甲"]
     assert {crypto.decrypt(m.id_number_encrypted) for m in created} == set(numbers)
     assert not ImportStage.objects.exists()
     with pytest.raises(DomainError, match="待导入的文件已失效"):
-        imports.import_stage_confirm(token=preview.token, user=world.secretary_a, scope=scope)
+        imports.import_stage_confirm(token=preview.token, by=scope)
 
 
 def test_an_upload_older_than_an_hour_is_refused_and_purged(world):
@@ -91,7 +91,7 @@ def test_an_upload_older_than_an_hour_is_refused_and_purged(world):
     old, _numbers = _stage(world, "甲")
     ImportStage.objects.filter(token=old.token).update(created_at=timezone.now() - timedelta(minutes=61))
     with pytest.raises(DomainError, match="待导入的文件已失效"):
-        imports.import_stage_confirm(token=old.token, user=world.secretary_a, scope=scope_for(world.secretary_a))
+        imports.import_stage_confirm(token=old.token, by=scope_for(world.secretary_a))
     assert not Member.objects.filter(name="甲").exists()
 
     fresh = ImportStage.objects.create(
@@ -100,9 +100,9 @@ def test_an_upload_older_than_an_hour_is_refused_and_purged(world):
         content_encrypted=crypto.encrypt_bytes(b"x"),
         created_at=timezone.now() - timedelta(minutes=59),
     )
-    assert imports.import_stages_purge_expired() == 1
+    assert imports.import_stages_purge_expired(by=SYSTEM) == 1
     assert list(ImportStage.objects.all()) == [fresh]
-    assert imports.import_stages_purge_expired(now=timezone.now() + timedelta(minutes=2)) == 1
+    assert imports.import_stages_purge_expired(now=timezone.now() + timedelta(minutes=2), by=SYSTEM) == 1
     assert not ImportStage.objects.exists()
 
 

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from branches.models import Post
 from members import services
-from members.models import Member
+from members.access import SYSTEM
+from members.models import Member, Post
 from tests.factories import MemberFactory, make_committee
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_history_queries_do_not_grow_with_versions(client, world, django_assert_
     def save_versions(count: int) -> None:
         for i in range(count):
             member = Member.objects.get(pk=world.member_a.pk)
-            services.member_update(member=member, data={"work_unit": f"单位{i}"}, version=member.version)
+            services.member_update(member=member, data={"work_unit": f"单位{i}"}, version=member.version, by=SYSTEM)
 
     save_versions(4)
     small = _queries(client, url)

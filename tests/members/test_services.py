@@ -7,9 +7,9 @@ from django.db import connection
 from django.utils import timezone
 
 from branches.errors import DomainError
-from branches.models import Post
 from members import crypto, services
-from members.models import Member
+from members.access import SYSTEM
+from members.models import Member, Post
 from tests.factories import MemberFactory, make_committee, make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def _data(world, **changes) -> dict:
 def test_id_number_is_encrypted_at_rest(world):
     """The database column holds a Fernet token, never the number; the number decrypts back."""
     number = make_id_number(date(1990, 4, 5))
-    member = services.member_create(data=_data(world), id_number=number)
+    member = services.member_create(data=_data(world), id_number=number, by=SYSTEM)
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM members_member WHERE id = %s", [member.pk])
         row = [str(v) for v in cursor.fetchone()]
@@ -48,10 +48,10 @@ def test_id_number_is_encrypted_at_rest(world):
 def test_duplicate_id_number_refused_even_against_deleted_records(world):
     """An ID number already on file (also in the recycle bin) is refused with a Chinese message."""
     number = make_id_number(date(1990, 4, 5))
-    first = services.member_create(data=_data(world), id_number=number)
-    services.member_delete(member=first)
+    first = services.member_create(data=_data(world), id_number=number, by=SYSTEM)
+    services.member_delete(member=first, by=SYSTEM)
     with pytest.raises(DomainError) as error:
-        services.member_create(data=_data(world, name="另一人"), id_number=number.lower())
+        services.member_create(data=_data(world, name="另一人"), id_number=number.lower(), by=SYSTEM)
     assert error.value.field == "id_number"
     assert error.value.message == "该身份证号码已登记在其他党员档案中。"
     assert Member.all_objects.count() == 6
@@ -78,7 +78,7 @@ def test_rule_messages_name_their_field(world, changes, field, message):
     problems = services.member_check(data=_data(world, **changes), id_number=make_id_number(date(1990, 4, 5)))
     assert problems[field] == message
     with pytest.raises(DomainError):
-        services.member_create(data=_data(world, **changes), id_number=make_id_number(date(1990, 4, 5)))
+        services.member_create(data=_data(world, **changes), id_number=make_id_number(date(1990, 4, 5)), by=SYSTEM)
     assert not Member.all_objects.filter(name="钱党员").exists()
 
 
@@ -105,10 +105,10 @@ def test_stale_edit_refused_and_first_change_kept(world):
     """Two people edit the same version: the second save is refused and the first one stays."""
     member = Member.objects.get(pk=world.member_a.pk)
     version = member.version
-    services.member_update(member=member, data={"work_unit": "第一次修改"}, version=version)
+    services.member_update(member=member, data={"work_unit": "第一次修改"}, version=version, by=SYSTEM)
     other = Member.objects.get(pk=world.member_a.pk)
     with pytest.raises(DomainError) as error:
-        services.member_update(member=other, data={"work_unit": "第二次修改"}, version=version)
+        services.member_update(member=other, data={"work_unit": "第二次修改"}, version=version, by=SYSTEM)
     assert error.value.message.startswith("该档案已被他人修改")
     member.refresh_from_db()
     assert member.work_unit == "第一次修改"
@@ -119,7 +119,7 @@ def test_edit_without_new_id_number_checks_birth_date_against_the_stored_one(wor
     """Leaving the ID number blank keeps it, and the birth date must still agree with it."""
     member = Member.objects.get(pk=world.member_a.pk)
     with pytest.raises(DomainError) as error:
-        services.member_update(member=member, data={"birth_date": date(1985, 6, 16)}, version=member.version)
+        services.member_update(member=member, data={"birth_date": date(1985, 6, 16)}, version=member.version, by=SYSTEM)
     assert error.value.field == "birth_date"
 
 
@@ -127,7 +127,7 @@ def test_new_id_number_replaces_index_and_mask(world):
     """A new ID number is encrypted, indexed and masked again."""
     member = Member.objects.get(pk=world.member_a.pk)
     number = make_id_number(member.birth_date, seq=777)
-    services.member_update(member=member, data={}, version=member.version, id_number=number)
+    services.member_update(member=member, data={}, version=member.version, id_number=number, by=SYSTEM)
     member.refresh_from_db()
     assert crypto.decrypt(member.id_number_encrypted) == number
     assert member.id_number_index == crypto.blind_index(number)
@@ -137,11 +137,11 @@ def test_new_id_number_replaces_index_and_mask(world):
 def test_soft_delete_and_restore(world):
     """Deleting moves the record to the recycle bin (hidden from the roster); restoring brings it back."""
     member = world.member_b
-    services.member_delete(member=member)
+    services.member_delete(member=member, by=SYSTEM)
     assert not Member.objects.filter(pk=member.pk).exists()
     deleted = Member.all_objects.get(pk=member.pk)
     assert deleted.is_deleted and deleted.deleted_at is not None
-    services.member_restore(member=deleted)
+    services.member_restore(member=deleted, by=SYSTEM)
     restored = Member.objects.get(pk=member.pk)
     assert restored.deleted_at is None
     assert restored.history.count() == 3
@@ -150,10 +150,47 @@ def test_soft_delete_and_restore(world):
 def test_current_committee_post_holder_cannot_be_deleted(world):
     """The secretary of a current committee term stays on the roll until the committee is changed."""
     with pytest.raises(DomainError) as error:
-        services.member_delete(member=world.secretary_a_member)
+        services.member_delete(member=world.secretary_a_member, by=SYSTEM)
     assert "支部委员会" in error.value.message
     assert Member.objects.filter(pk=world.secretary_a_member.pk).exists()
     # After a new term without them, the record can go.
     make_committee(world.branch_a, [(MemberFactory(organisation=world.branch_a), Post.SECRETARY)])
-    services.member_delete(member=world.secretary_a_member)
+    services.member_delete(member=world.secretary_a_member, by=SYSTEM)
     assert not Member.objects.filter(pk=world.secretary_a_member.pk).exists()
+
+
+def test_a_caller_who_does_not_manage_the_record_is_refused_and_nothing_changes(world):
+    """The member services refuse a caller without the named permission: branch B's secretary and the reviewer
+    cannot add to, edit, move, delete, restore or photograph branch A's records; A's secretary cannot move a record
+    to branch B; the member cannot edit their own record."""
+    from branches.errors import NotPermitted
+    from members.access import scope_for
+    from tests.members.images import image_bytes, upload
+
+    member = world.member_a
+    version = member.version
+    for outsider in (world.secretary_b, world.reviewer, world.member_user):
+        by = scope_for(outsider)
+        with pytest.raises(NotPermitted):
+            services.member_create(data=_data(world), id_number=make_id_number(date(1990, 4, 5)), by=by)
+        with pytest.raises(NotPermitted):
+            services.member_update(member=member, data={"name": "改名"}, version=version, by=by)
+        with pytest.raises(NotPermitted):
+            services.member_delete(member=member, by=by)
+        with pytest.raises(NotPermitted):
+            services.member_restore(member=member, by=by)
+        with pytest.raises(NotPermitted):
+            services.member_photo_set(member=member, upload=upload(image_bytes()), by=by)
+    with pytest.raises(NotPermitted):
+        services.member_update(
+            member=member, data={"organisation": world.branch_b}, version=version, by=scope_for(world.secretary_a)
+        )
+    member.refresh_from_db()
+    assert (member.name, member.organisation_id, member.is_deleted, member.version, bool(member.photo)) == (
+        "王党员",
+        world.branch_a.pk,
+        False,
+        version,
+        False,
+    )
+    assert not Member.objects.filter(name="钱党员").exists()

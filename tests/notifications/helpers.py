@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from meetings.services import meeting_plan
+from members.access import SYSTEM, scope_for
 from notifications import services
 from notifications.models import Notice, NoticeKind
 
@@ -17,7 +18,7 @@ def plan(world, *, starts_in: timedelta = timedelta(days=3), attendees=None, by=
         starts_at=kwargs.pop("starts_at", None) or timezone.now() + starts_in,
         topic=kwargs.pop("topic", "学习党章"),
         attendees=attendees,
-        by=by or world.secretary_a,
+        by=scope_for(by or world.secretary_a),
         **kwargs,
     )
 
@@ -29,7 +30,7 @@ def reminders(meeting, **filters):
 def sweep_and_send(now: datetime) -> dict[str, int]:
     """What beat and the worker do at `now`: sweep due notices and send every chunk."""
     totals = {"sent": 0, "retried": 0, "failed": 0, "unreachable": 0, "skipped": 0}
-    for chunk in services.notices_sweep(now=now):
-        for key, value in services.notices_send(notice_ids=chunk, now=now).items():
+    for chunk in services.notices_sweep(now=now, by=SYSTEM):
+        for key, value in services.notices_send(notice_ids=chunk, now=now, by=SYSTEM).items():
             totals[key] += value
     return totals

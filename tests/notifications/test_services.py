@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from branches.errors import NotPermitted
 from meetings.services import (
     AttendanceEntry,
     attendance_record,
@@ -15,6 +16,7 @@ from meetings.services import (
     meeting_delete,
     meeting_update,
 )
+from members.access import SYSTEM, scope_for
 from notifications import selectors, services
 from notifications.models import Delivery, Notice, NoticeKind, NoticeStatus, ReminderSetting
 from tests.notifications.helpers import plan, reminders, sweep_and_send
@@ -62,7 +64,7 @@ def test_rescheduled_meeting_reminds_again_with_the_new_time(world):
     first = meeting.starts_at
     sweep_and_send(first - timedelta(hours=23))  # the 24 h reminders go out
     new_start = first + timedelta(days=2)
-    meeting_update(meeting=meeting, version=meeting.version, data={"starts_at": new_start})
+    meeting_update(meeting=meeting, version=meeting.version, data={"starts_at": new_start}, by=SYSTEM)
     people = meeting.attendances.count()
     # Those gone out stay sent; the one member with neither login nor email was never reachable: withdrawn.
     sent_before = reminders(meeting, due_at=first - timedelta(hours=24))
@@ -78,7 +80,7 @@ def test_removed_attendee_gets_nothing_more(world):
     """Someone taken off the list has their unsent reminders withdrawn; the others keep theirs."""
     meeting = plan(world)
     keep = [world.secretary_a_member]
-    attendees_set(meeting=meeting, members=keep, version=meeting.version)
+    attendees_set(meeting=meeting, members=keep, version=meeting.version, by=SYSTEM)
     assert set(reminders(meeting, status=NoticeStatus.PENDING).values_list("member_id", flat=True)) == {
         world.secretary_a_member.pk
     }
@@ -92,6 +94,7 @@ def test_leave_before_the_meeting_withdraws_that_persons_reminders(world):
         meeting=meeting,
         entries=[AttendanceEntry(member=world.member_a, state="leave", leave_reason="出差")],
         version=meeting.version,
+        by=SYSTEM,
     )
     assert not reminders(meeting, member=world.member_a, status=NoticeStatus.PENDING).exists()
 
@@ -102,7 +105,7 @@ def test_cancelled_meeting_notifies_those_already_reminded(world):
     world.member_a.email = "wang@example.com"
     world.member_a.save()
     sweep_and_send(meeting.starts_at - timedelta(hours=23))
-    meeting_cancel(meeting=meeting, reason="台风", version=meeting.version)
+    meeting_cancel(meeting=meeting, reason="台风", version=meeting.version, by=SYSTEM)
     assert not reminders(meeting, status=NoticeStatus.PENDING).exists()
     cancels = Notice.objects.filter(meeting=meeting, kind=NoticeKind.MEETING_CANCELLED)
     # The third attendee (no login, no email) was never reached, so is not told either.
@@ -117,7 +120,7 @@ def test_cancelled_meeting_notifies_those_already_reminded(world):
 def test_meeting_cancelled_before_any_reminder_sends_nothing(world):
     """Nobody reminded, nobody told: a meeting cancelled early only withdraws its reminders."""
     meeting = plan(world)
-    meeting_delete(meeting=meeting)
+    meeting_delete(meeting=meeting, by=SYSTEM)
     assert not Notice.objects.filter(kind=NoticeKind.MEETING_CANCELLED).exists()
     assert not reminders(meeting).exclude(status=NoticeStatus.CANCELLED).exists()
 
@@ -138,12 +141,12 @@ def test_sending_twice_delivers_once(world):
     world.member_a.save()
     meeting = plan(world, attendees=[world.member_a])
     at = meeting.starts_at - timedelta(minutes=59)
-    ids = [n for chunk in services.notices_sweep(now=at) for n in chunk]
+    ids = [n for chunk in services.notices_sweep(now=at, by=SYSTEM) for n in chunk]
     assert len(ids) == 2
-    first = services.notices_send(notice_ids=ids, now=at)
-    again = services.notices_send(notice_ids=ids, now=at)
+    first = services.notices_send(notice_ids=ids, now=at, by=SYSTEM)
+    again = services.notices_send(notice_ids=ids, now=at, by=SYSTEM)
     assert first["sent"] == 2 and again == {"sent": 0, "retried": 0, "failed": 0, "unreachable": 0, "skipped": 2}
-    assert services.notices_sweep(now=at) == []
+    assert services.notices_sweep(now=at, by=SYSTEM) == []
     assert Delivery.objects.filter(channel="portal").count() == 2
     assert len(mail.outbox) == 2
     assert mail.outbox[0].extra_headers["Message-ID"].startswith("<notice-")
@@ -154,7 +157,7 @@ def test_notice_not_yet_due_is_not_sent(world):
     """A chunk only sends rows that are due: an early message sends nothing."""
     meeting = plan(world, attendees=[world.member_a])
     ids = list(reminders(meeting).values_list("pk", flat=True))
-    assert services.notices_send(notice_ids=ids)["skipped"] == 2
+    assert services.notices_send(notice_ids=ids, by=SYSTEM)["skipped"] == 2
     assert not Delivery.objects.exists()
 
 
@@ -231,7 +234,7 @@ def test_unreachable_mail_server_retries_with_back_off_then_fails(world, setting
     assert list(selectors.notices_failed()) == [notice]
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    services.notice_retry(notice=notice)
+    services.notice_retry(notice=notice, by=SYSTEM)
     sweep_and_send(timezone.now() + timedelta(seconds=1))
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.SENT and len(mail.outbox) == 1
@@ -242,11 +245,11 @@ def test_crashed_workers_rows_are_reclaimed_after_the_lease(world, settings):
     """A row left 'sending' by a killed worker is swept again once its lease ends and sent without duplicates."""
     meeting = plan(world, attendees=[world.member_a])
     at = meeting.starts_at - timedelta(minutes=59)
-    [chunk] = services.notices_sweep(now=at)
+    [chunk] = services.notices_sweep(now=at, by=SYSTEM)
     # The worker claimed the rows and delivered one in the portal, then died before marking anything sent.
     Notice.objects.filter(pk__in=chunk).update(status=NoticeStatus.SENDING, claim="dead", lease_until=at)
     Delivery.objects.create(notice_id=chunk[0], channel="portal")
-    assert services.notices_sweep(now=at) == []  # lease not yet over
+    assert services.notices_sweep(now=at, by=SYSTEM) == []  # lease not yet over
     later = at + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS + 1)
     assert sweep_and_send(later)["sent"] == 2
     assert selectors.delivery_totals() == {"sent": 2, "failed": 0, "duplicates": 0}
@@ -256,17 +259,17 @@ def test_lost_message_is_published_again_after_the_queue_lease(world, settings):
     """A chunk whose message died with Redis stays queued until its queue lease ends, then is swept again."""
     meeting = plan(world, attendees=[world.member_a])
     at = meeting.starts_at - timedelta(minutes=59)
-    [chunk] = services.notices_sweep(now=at)
+    [chunk] = services.notices_sweep(now=at, by=SYSTEM)
     waiting = at + timedelta(seconds=settings.NOTIFICATIONS_QUEUE_LEASE_SECONDS - 1)
-    assert services.notices_sweep(now=waiting) == []
-    assert services.notices_sweep(now=waiting + timedelta(seconds=2)) == [chunk]
+    assert services.notices_sweep(now=waiting, by=SYSTEM) == []
+    assert services.notices_sweep(now=waiting + timedelta(seconds=2), by=SYSTEM) == [chunk]
 
 
 def test_sweep_claims_in_chunks(world, settings):
     """Due notices are enqueued in chunks of NOTIFICATIONS_CHUNK_SIZE ids."""
     settings.NOTIFICATIONS_CHUNK_SIZE = 2
     meeting = plan(world)  # three attendees, two reminders each; one attendee is unreachable, so 4 to send
-    chunks = services.notices_sweep(now=meeting.starts_at)
+    chunks = services.notices_sweep(now=meeting.starts_at, by=SYSTEM)
     assert [len(c) for c in chunks] == [2, 2]
     assert set(Notice.objects.values_list("status", flat=True)) == {NoticeStatus.QUEUED, NoticeStatus.UNREACHABLE}
 
@@ -276,10 +279,33 @@ def test_mark_read_and_mark_all_read(world):
     meeting = plan(world)
     sweep_and_send(meeting.starts_at - timedelta(minutes=59))
     first = selectors.notices_for(world.member_user).first()
-    services.notice_mark_read(notice=first, user=world.secretary_a)
+    with pytest.raises(NotPermitted):
+        services.notice_mark_read(notice=first, by=scope_for(world.secretary_a))
     assert selectors.unread_count(world.member_user) == 2
-    services.notice_mark_read(notice=first, user=world.member_user)
+    services.notice_mark_read(notice=first, by=scope_for(world.member_user))
     assert selectors.unread_count(world.member_user) == 1
-    assert services.notices_mark_all_read(user=world.member_user) == 1
+    assert services.notices_mark_all_read(by=scope_for(world.member_user)) == 1
     assert selectors.unread_count(world.member_user) == 0
     assert selectors.unread_count(world.secretary_a) == 2
+
+
+def test_the_scheduled_work_and_a_retry_refuse_a_caller_without_the_permission(world):
+    """Sweeping, sending and the morning's alerts are the tasks' work (`SYSTEM`): an admin's scope is refused; a
+    failed notice of branch A is sent again by A's secretary or an admin, not by branch B's secretary."""
+    from datetime import date
+
+    meeting = plan(world)
+    admin = scope_for(world.admin)
+    with pytest.raises(NotPermitted):
+        services.notices_sweep(now=meeting.starts_at, by=admin)
+    with pytest.raises(NotPermitted):
+        services.notices_send(notice_ids=[], by=admin)
+    with pytest.raises(NotPermitted):
+        services.compliance_alerts_create(today=date(2026, 6, 1), by=admin)
+    notice = reminders(meeting).first()
+    Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.FAILED)
+    with pytest.raises(NotPermitted):
+        services.notice_retry(notice=notice, by=scope_for(world.secretary_b))
+    assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.FAILED
+    services.notice_retry(notice=notice, by=scope_for(world.secretary_a))
+    assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.PENDING
