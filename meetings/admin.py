@@ -194,7 +194,9 @@ class MeetingAdmin(DateRangesAdminMixin, SimpleHistoryAdmin):
                 by=scope_for(request.user),
             )
             return
-        meeting = services.meeting_plan(organisation=data["organisation"], types=data["types"], by=scope_for(request.user), **plan)
+        meeting = services.meeting_plan(
+            organisation=data["organisation"], types=data["types"], by=scope_for(request.user), **plan
+        )
         # The admin goes on with its own object (inlines, log entry, redirect): make it the planned meeting.
         obj.pk = meeting.pk
         obj._state.adding = False

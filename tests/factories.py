@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from branches import rules as branch_rules
 from branches.models import CommitteeTerm, Domain, Level, Organisation, ReviewerAppointment
 from members import crypto
+from members.access import SYSTEM
 from members.models import CommitteePost, Member, Post, Status
 from members.rules import id_check_char, id_number_mask
 
@@ -92,7 +93,7 @@ def create_member(organisation: Organisation, *, name: str, status: str = Status
         "organisation": organisation,
         **extra,
     }
-    return member_create(data=data, id_number=make_id_number(data["birth_date"]))
+    return member_create(data=data, id_number=make_id_number(data["birth_date"]), by=SYSTEM)
 
 
 def make_committee(

@@ -141,7 +141,7 @@ def _attendance_cases(w):
     held_a = _meeting(w.branch_a, "held")
     held_b = _meeting(w.branch_b, "held")
     with_guest = _meeting(w.branch_a, "held")
-    guest = guest_add(meeting=with_guest, name="周积极", kind="activist")
+    guest = guest_add(meeting=with_guest, name="周积极", kind="activist", by=SYSTEM)
     return [
         # A guest on the list: the page shows the remove form; removing answers with the page.
         Case({"pk": with_guest.pk}, _MANAGE_A),

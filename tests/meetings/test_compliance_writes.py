@@ -15,6 +15,7 @@ from meetings import compliance
 from meetings.compliance import hooks, month_summary, page_cache
 from meetings.models import MeetingType, MonthSummary
 from members import services as member_services
+from members.access import SYSTEM
 from members.imports import ImportRow, members_import
 from members.models import Member
 from tests.admin_posts import change_form_data
@@ -48,8 +49,8 @@ def test_member_services_renew_the_pages_of_the_members_branch_and_above(world):
     above it) only: their 正式党员 count is in its figures."""
     assert _renewed(world, lambda: create_member(world.branch_b, name="新党员")) == {"root", "p2", "b"}
     member = Member.objects.get(pk=world.member_b.pk)
-    assert _renewed(world, lambda: member_services.member_delete(member=member)) == {"root", "p2", "b"}
-    assert _renewed(world, lambda: member_services.member_restore(member=member)) == {"root", "p2", "b"}
+    assert _renewed(world, lambda: member_services.member_delete(member=member, by=SYSTEM)) == {"root", "p2", "b"}
+    assert _renewed(world, lambda: member_services.member_restore(member=member, by=SYSTEM)) == {"root", "p2", "b"}
 
 
 def test_importing_a_roster_renews_the_pages_of_the_branches_imported_into(world):
@@ -64,7 +65,7 @@ def test_importing_a_roster_renews_the_pages_of_the_branches_imported_into(world
         "confirmed_on": date(2011, 7, 1),
         "organisation": world.branch_b,
     }
-    assert _renewed(world, lambda: members_import(rows=[row])) == {"root", "p2", "b"}
+    assert _renewed(world, lambda: members_import(rows=[row], by=SYSTEM)) == {"root", "p2", "b"}
 
 
 def test_a_transfer_saved_in_the_admin_renews_both_branches(client, world):
@@ -114,15 +115,22 @@ def test_a_committee_term_saved_in_the_admin_renews_its_branch(client, world):
 
 def test_organisation_services_renew_every_page(world):
     """An organisation's name and place show on every page above it: adding or renaming one renews them all."""
-    assert _renewed(
-        world,
-        lambda: branch_services.organisation_create(
-            parent=world.p2, data={"name": "新党支部", "code": "NEW", "level": "branch", "domain": "state_enterprise"}
-        ),
-    ) == EVERY_PAGE
+    assert (
+        _renewed(
+            world,
+            lambda: branch_services.organisation_create(
+                parent=world.p2,
+                data={"name": "新党支部", "code": "NEW", "level": "branch", "domain": "state_enterprise"},
+                by=SYSTEM,
+            ),
+        )
+        == EVERY_PAGE
+    )
     branch = Organisation.objects.get(pk=world.branch_b.pk)
     assert (
-        _renewed(world, lambda: branch_services.organisation_update(organisation=branch, data={"name": "乙支部"}))
+        _renewed(
+            world, lambda: branch_services.organisation_update(organisation=branch, data={"name": "乙支部"}, by=SYSTEM)
+        )
         == EVERY_PAGE
     )
 

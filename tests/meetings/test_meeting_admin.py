@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import Meeting, MeetingStatus, MonthSummary
+from members.access import SYSTEM, scope_for
 from notifications.models import Notice, NoticeKind, NoticeStatus
 from tests.admin_posts import change_form_data
 from tests.factories import make_meeting
@@ -30,7 +31,7 @@ def _plan(world, starts_at=None) -> Meeting:
         types=["theme_day"],
         starts_at=starts_at or timezone.now() + timedelta(days=3),
         topic="学习党章",
-        by=world.secretary_a,
+        by=scope_for(world.secretary_a),
     )
 
 
@@ -102,7 +103,7 @@ def test_an_admin_save_over_a_later_change_is_refused(client, world):
     meeting = _plan(world)
     client.force_login(world.admin)
     page = client.get(_change_url(meeting))
-    services.meeting_update(meeting=meeting, version=meeting.version, data={"place": "党员活动室"})
+    services.meeting_update(meeting=meeting, version=meeting.version, data={"place": "党员活动室"}, by=SYSTEM)
     response = client.post(_change_url(meeting), change_form_data(page, topic="管理员改的主题"))
     assert response.status_code == 200
     assert "该会议记录已被他人修改" in response.content.decode()

@@ -150,11 +150,11 @@ def test_renaming_a_host_or_an_organisation_shows_in_cached_rows(client, world):
     assert host.name in _get(client)[0].content.decode()
 
     member = Member.objects.get(pk=host.pk)
-    member_services.member_update(member=member, data={"name": "改名后的书记"}, version=member.version)
+    member_services.member_update(member=member, data={"name": "改名后的书记"}, version=member.version, by=SYSTEM)
     assert "改名后的书记" in _get(client)[0].content.decode()
 
     branch = Organisation.objects.get(pk=world.branch_a.pk)
-    branch_services.organisation_update(organisation=branch, data={"name": "改名后的甲支部"})
+    branch_services.organisation_update(organisation=branch, data={"name": "改名后的甲支部"}, by=SYSTEM)
     assert "改名后的甲支部" in _get(client)[0].content.decode()
 
 
@@ -192,7 +192,7 @@ def test_a_transfer_renews_the_pages_of_both_branches(world):
     before = _keys(world)
     member = Member.objects.get(pk=world.member_a.pk)
     data = {"organisation": world.branch_b, "party_group": None}
-    member_services.member_update(member=member, data=data, version=member.version)
+    member_services.member_update(member=member, data=data, version=member.version, by=SYSTEM)
     assert _renewed(before, _keys(world)) == {"root", "p1", "p2", "a", "b"}
 
 

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from branches import services as branch_services
 from meetings import selectors, services, tasks
 from meetings.compliance import month_summary, page_cache
 from meetings.models import AttendanceState, Meeting, MeetingStatus, MeetingType, MonthSummary
 from meetings.services import AttendanceEntry
+from members import services as member_services
 from members.access import SYSTEM
 from members.models import Post
 from tests.factories import create_member, make_meeting, make_org
@@ -191,7 +191,9 @@ def test_a_committee_term_renews_the_pages_of_its_branch_and_above_only(world):
 
     before = {org.pk: key(org) for org in (world.branch_a, world.branch_b, world.root)}
     posts = [(world.secretary_b_member, Post.SECRETARY), (world.member_b, Post.DEPUTY_SECRETARY)]
-    branch_services.committee_term_start(organisation=world.branch_b, elected_on=date(2025, 6, 1), posts=posts)
+    member_services.committee_term_start(
+        organisation=world.branch_b, elected_on=date(2025, 6, 1), posts=posts, by=SYSTEM
+    )
     assert key(world.branch_b) != before[world.branch_b.pk]
     assert key(world.root) != before[world.root.pk]
     assert key(world.branch_a) == before[world.branch_a.pk]
