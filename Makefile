@@ -37,6 +37,7 @@ run: install
 ## Lint, check migrations and deploy settings, then run the whole suite.
 test: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdef \
 	  DJANGO_ALLOWED_HOSTS=portal.example DATABASE_URL=$${DATABASE_URL:-sqlite:///check.sqlite3} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
@@ -46,6 +47,7 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
 
 ## Extract translatable strings (needs GNU gettext); the compiled .mo files are committed.

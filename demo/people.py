@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from branches import rules as branch_rules
 from branches.models import CommitteeTerm, Domain, Level, Organisation, ReviewerAppointment
 from meetings import services as meeting_services
-from members import crypto, rules, services
+from members import rules, services
 from members.models import MEMBER_STATUSES, CommitteePost, Education, Gender, Member, Post, Status
 
 from .tree import GRID, ROOT_CODE, SECRETARY2_BRANCH, SECRETARY_BRANCH, TREE, Node, walk
@@ -306,7 +306,7 @@ def _build(plans: dict[str, BranchPlan], write: Callable[[str], None]) -> None:
     posts: list[CommitteePost] = []
     for term, plan in zip(terms, plans.values(), strict=True):
         for index, post in plan.posts:
-            member = by_index[crypto.blind_index(plan.people[index].id_number)]
+            member = by_index[services.id_number_columns(plan.people[index].id_number).index]
             posts.append(CommitteePost(term=term, member=member, post=post))
     bulk_create_with_history(posts, CommitteePost)
     # The people were written in bulk, past the services whose hooks renew the cached pages.
@@ -367,7 +367,7 @@ def _logins(secretary_plan: BranchPlan, today: date) -> None:
         for i, p in enumerate(secretary_plan.people)
         if i not in committee and p.group == 0 and p.data["status"] == Status.FULL and not p.data["is_mobile"]
     )
-    _link("member", Member.objects.filter(id_number_index=crypto.blind_index(chosen.id_number)).first())
+    _link("member", Member.objects.filter(id_number_index=services.id_number_columns(chosen.id_number).index).first())
 
 
 def _link(username: str, member: Member | None) -> None:

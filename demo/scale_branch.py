@@ -7,7 +7,7 @@ nothing here touches the database.
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Model
@@ -16,8 +16,8 @@ from django.utils import timezone
 from branches.models import CommitteeTerm, Domain
 from meetings import rules
 from meetings.models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingType, MeetingTypeLink, Period
-from members import crypto
 from members import rules as member_rules
+from members import services as member_services
 from members.models import MEMBER_STATUSES, CommitteePost, Education, Gender, Member, Post, Status
 
 from .scale_tree import OrgPlan, ScaleSpec
@@ -218,9 +218,7 @@ class BranchBuilder:
                     gender,
                     "汉族" if rng.random() < 0.9 else "回族",
                     birth,
-                    crypto.encrypt(id_number),
-                    crypto.blind_index(id_number),
-                    member_rules.id_number_mask(id_number),
+                    *astuple(member_services.id_number_columns(id_number)),
                     f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
                     "",
                     rng.choice(Education.values),

@@ -3,6 +3,8 @@
 Files have no public address: every download goes through a view that checks the meeting is in the user's scope.
 """
 
+import io
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -15,7 +17,7 @@ from branches.errors import DomainError
 from config import request_size
 from members.access.views import ScopedObjectMixin
 
-from . import selectors, services
+from . import minutes, selectors, services
 from .models import Meeting, MeetingAttachment, MeetingPhoto
 from .upload_forms import AttachmentUploadForm, PhotoUploadForm
 
@@ -200,3 +202,26 @@ class AttachmentRemoveView(MeetingFileMixin, TemplateView):
         else:
             messages.success(request, _("已删除附件：%(name)s。") % {"name": attachment.original_name})
         return HttpResponseRedirect(self.meeting_url("attachments"))
+
+
+# --- The minutes -----------------------------------------------------------------------------------------------------
+
+
+class MinutesPdfView(ScopedObjectMixin, View):
+    """Download a meeting's minutes as a PDF; only users who may read the meeting get it."""
+
+    http_method_names = ["get", "head"]
+
+    def scoped_queryset(self):
+        return selectors.meeting_detail_queryset(self.scope)
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.object
+        response = FileResponse(
+            io.BytesIO(minutes.minutes_pdf(meeting)),
+            as_attachment=True,
+            filename=minutes.minutes_filename(meeting),
+            content_type="application/pdf",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -5,24 +5,19 @@ The PDF embeds a Chinese font (a subset), so it reads the same on any machine. T
 system font from Debian's `fonts-wqy-microhei`, `fonts-noto-cjk` or `fonts-droid-fallback`.
 """
 
-import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
 from fpdf import FPDF
 
 from branches.downloads import download_name
 from branches.unreadable_dates import date_text, is_unreadable, time_text
-from members.access.views import ScopedObjectMixin
 
-from . import selectors
 from .models import AttendanceState, Meeting, MeetingStatus
 
 VENDORED_FONT = Path(settings.BASE_DIR) / "static" / "vendor" / "wqy-microhei-0.2.0-beta" / "wqy-microhei.ttc"
@@ -242,23 +237,3 @@ def minutes_filename(meeting: Meeting) -> str:
     if is_unreadable(meeting.starts_at):
         return download_name(f"{title}_{date_text(meeting.starts_at)}", extension="pdf")
     return download_name(title, day=timezone.localtime(meeting.starts_at).date(), extension="pdf")
-
-
-class MinutesPdfView(ScopedObjectMixin, View):
-    """Download a meeting's minutes as a PDF; only users who may read the meeting get it."""
-
-    http_method_names = ["get", "head"]
-
-    def scoped_queryset(self):
-        return selectors.meeting_detail_queryset(self.scope)
-
-    def get(self, request, *args, **kwargs):
-        meeting = self.object
-        response = FileResponse(
-            io.BytesIO(minutes_pdf(meeting)),
-            as_attachment=True,
-            filename=minutes_filename(meeting),
-            content_type="application/pdf",
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response

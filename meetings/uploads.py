@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from branches.errors import DomainError
-from members import photos as member_photos
+from members import services as member_services
 
 PDF_MAGIC = b"%PDF-"
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # .doc .xls .ppt (and WPS files saved in the old format)
@@ -85,7 +85,7 @@ def photo_clean(upload) -> ContentFile:
     """The member photo rules (members.photos) applied to a meeting photo: a real JPEG, PNG or WebP within the
     size cap, re-encoded as JPEG without metadata, under a random name."""
     try:
-        data = member_photos.photo_clean(upload)
+        data = member_services.photo_clean(upload)
     except DomainError as exc:
         raise DomainError(exc.message, field="image") from exc
     return ContentFile(data, name=f"{uuid.uuid4().hex}.jpg")

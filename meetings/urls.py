@@ -31,7 +31,7 @@ urlpatterns += [
 
 # Photos, attachments, minutes PDF, calendar, .ics feed and the member's own meetings (file_views.py, minutes.py,
 # calendar_views.py).
-from . import calendar_views, file_views, minutes  # noqa: E402
+from . import calendar_views, file_views  # noqa: E402
 
 urlpatterns += [
     path("<int:pk>/photos/add/", file_views.PhotoAddView.as_view(), name="photo_add"),
@@ -44,7 +44,7 @@ urlpatterns += [
         file_views.AttachmentRemoveView.as_view(),
         name="attachment_remove",
     ),
-    path("<int:pk>/minutes.pdf", minutes.MinutesPdfView.as_view(), name="minutes_pdf"),
+    path("<int:pk>/minutes.pdf", file_views.MinutesPdfView.as_view(), name="minutes_pdf"),
     path("calendar/", calendar_views.CalendarView.as_view(), name="calendar"),
     path("mine/", calendar_views.MyMeetingsView.as_view(), name="mine"),
     path("ics/<str:token>.ics", calendar_views.IcsFeedView.as_view(), name="ics"),

@@ -3,6 +3,7 @@
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.files.base import ContentFile
@@ -20,6 +21,7 @@ from branches.models import CommitteeTerm, Level, Organisation
 from . import crypto, photos, rules
 from .access import Scope
 from .models import CommitteePost, Member, Post, Status
+from .photos import photo_clean  # noqa: F401 - the photo check other apps' uploads use (meetings' photos)
 
 #: `hook(member, before)` runs inside the transaction of every change to a member record: created, edited, moved,
 #: deleted, restored, given a photo (by these services or the admin). `before`: the ids of the branch and party group
@@ -59,12 +61,27 @@ def member_changed(member: Member, before: Iterable[int]) -> None:
         hook(member, set(before))
 
 
+@dataclass(frozen=True)
+class IdNumberColumns:
+    """What a member's row holds of an ID number: never the number itself."""
+
+    encrypted: str  # Fernet, for the logged reveal and the "with ID numbers" export
+    index: str  # keyed hash, for exact search and the duplicate check
+    masked: str  # 5201**********123X, for every page
+
+
+def id_number_columns(id_number: str) -> IdNumberColumns:
+    """The stored forms of an ID number (bulk loads write these columns directly)."""
+    value = rules.id_number_normalise(id_number)
+    return IdNumberColumns(crypto.encrypt(value), crypto.blind_index(value), rules.id_number_mask(value))
+
+
 def id_number_store(member: Member, id_number: str) -> None:
     """Set the encrypted value, blind index and mask of a member's ID number (not saved)."""
-    value = rules.id_number_normalise(id_number)
-    member.id_number_encrypted = crypto.encrypt(value)
-    member.id_number_index = crypto.blind_index(value)
-    member.id_number_masked = rules.id_number_mask(value)
+    columns = id_number_columns(id_number)
+    member.id_number_encrypted = columns.encrypted
+    member.id_number_index = columns.index
+    member.id_number_masked = columns.masked
 
 
 def id_number_taken(id_number: str, *, exclude_pk: int | None = None) -> bool:
