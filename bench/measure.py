@@ -50,16 +50,15 @@ def prepare() -> dict:
     root = Organisation.objects.filter(depth=1).order_by("path").first()
     # The secretary's branch: the first branch in tree order with a committee and party groups (a busy page).
     post = (
-        CommitteePost.objects.filter(
-            post=Post.SECRETARY, term__is_current=True, term__organisation__level=Level.BRANCH,
-            term__organisation__numchild__gt=0,
+        CommitteePost.objects.current().filter(
+            post=Post.SECRETARY, term__organisation__level=Level.BRANCH, term__organisation__numchild__gt=0
         )
         .select_related("term__organisation", "member")
         .order_by("term__organisation__path")
         .first()
     )  # fmt: skip
     if post is None:
-        post = CommitteePost.objects.filter(post=Post.SECRETARY, term__is_current=True).order_by("pk").first()
+        post = CommitteePost.objects.current().filter(post=Post.SECRETARY).order_by("pk").first()
     branch = post.term.organisation
     users = {}
     for username in USERS:

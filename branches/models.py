@@ -1,5 +1,7 @@
 """The organisation tree, branch committee terms and reviewers (who holds a post is known in `members`)."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -94,6 +96,12 @@ class CommitteeTerm(models.Model):
         return f"{self.organisation} {self.elected_on:%Y}"
 
 
+class ReviewerAppointmentQuerySet(models.QuerySet):
+    def in_force(self, day: date) -> "ReviewerAppointmentQuerySet":
+        """Appointments in force on a day: appointed on or before it, and not yet ended (the end day included)."""
+        return self.filter(appointed_on__lte=day).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day))
+
+
 class ReviewerAppointment(models.Model):
     """A user appointed to read an organisation's whole subtree (上级党委 staff)."""
 
@@ -105,6 +113,8 @@ class ReviewerAppointment(models.Model):
     )
     appointed_on = models.DateField(_("任命日期"))
     ends_on = models.DateField(_("截止日期"), null=True, blank=True)
+
+    objects = ReviewerAppointmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审阅人任命")

@@ -352,9 +352,9 @@ def _logins(secretary_plan: BranchPlan, today: date) -> None:
     for username, code in (("secretary", SECRETARY_BRANCH), ("secretary2", SECRETARY2_BRANCH)):
         holder = (
             Member.objects.filter(
-                committee_posts__term__organisation__code=code,
-                committee_posts__term__is_current=True,
-                committee_posts__post=Post.SECRETARY,
+                pk__in=CommitteePost.objects.current()
+                .filter(term__organisation__code=code, post=Post.SECRETARY)
+                .values("member_id")
             )
             .select_related("user")
             .first()

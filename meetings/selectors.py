@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from branches.models import Level, Organisation
 from members.access import Scope
-from members.models import MEMBER_STATUSES, Member, Status
+from members.models import MEMBER_STATUSES, CommitteePost, Member, Status
 
 from . import rules
 from .compliance.engine import (  # noqa: F401  (re-exported: the compliance reads other apps use)
@@ -62,7 +62,8 @@ def members_of(organisation: Organisation) -> QuerySet[Member]:
 def committee_members_of(organisation: Organisation) -> QuerySet[Member]:
     """Holders of a post in the current committee term of a branch (a party group: of its branch)."""
     branch = branch_of(organisation)
-    return Member.objects.filter(committee_posts__term__organisation=branch, committee_posts__term__is_current=True)
+    holders = CommitteePost.objects.current().filter(term__organisation=branch).values("member_id")
+    return Member.objects.filter(pk__in=holders)
 
 
 def members_expected_for(organisation: Organisation, types: Iterable[str]) -> QuerySet[Member]:

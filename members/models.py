@@ -126,6 +126,12 @@ class Post(models.TextChoices):
     COMMITTEE_MEMBER = "committee_member", _("委员")
 
 
+class CommitteePostQuerySet(models.QuerySet):
+    def current(self) -> "CommitteePostQuerySet":
+        """Posts held now: in an organisation's current committee term, by a member whose record is not deleted."""
+        return self.filter(term__is_current=True, member__is_deleted=False)
+
+
 class CommitteePost(models.Model):
     """A member holding a post in a committee term; holders of the current term manage the branch.
 
@@ -138,6 +144,8 @@ class CommitteePost(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="committee_posts", verbose_name=_("党员"))
     post = models.CharField(_("职务"), max_length=24, choices=Post.choices)
     history = HistoricalRecords(table_name="branches_historicalcommitteepost")
+
+    objects = CommitteePostQuerySet.as_manager()
 
     class Meta:
         db_table = "branches_committeepost"

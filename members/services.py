@@ -190,7 +190,7 @@ def member_delete(*, member: Member, by: Scope) -> None:
     """
     if not by.may_manage_member(member):
         raise NotPermitted
-    if CommitteePost.objects.filter(member=member, term__is_current=True).exists():
+    if CommitteePost.objects.current().filter(member=member).exists():
         raise DomainError(_("该党员担任现任支部委员会职务，请先调整支部委员会后再删除。"))
     member.is_deleted = True
     member.deleted_at = timezone.now()

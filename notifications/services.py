@@ -184,11 +184,8 @@ def _nobody_expected_notice(meeting: Meeting, now: datetime) -> None:
 def _secretaries(organisation_ids: Iterable[int]) -> dict[int, list[tuple[int, int | None]]]:
     """(member id, user id) of each organisation's secretary in its current committee term."""
     found: dict[int, list[tuple[int, int | None]]] = {}
-    posts = CommitteePost.objects.filter(
-        term__organisation_id__in=list(organisation_ids),
-        term__is_current=True,
-        post=Post.SECRETARY,
-        member__is_deleted=False,
+    posts = CommitteePost.objects.current().filter(
+        term__organisation_id__in=list(organisation_ids), post=Post.SECRETARY
     ).values_list("term__organisation_id", "member_id", "member__user_id")
     for org_id, member_id, user_id in posts:
         found.setdefault(org_id, []).append((member_id, user_id))
@@ -199,8 +196,8 @@ def _reviewers(organisation_ids: Iterable[int], today: date) -> dict[int, list[i
     """User ids of the reviewers appointed to each organisation on `today`."""
     found: dict[int, list[int]] = {}
     rows = (
-        ReviewerAppointment.objects.filter(organisation_id__in=list(organisation_ids), appointed_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        ReviewerAppointment.objects.in_force(today)
+        .filter(organisation_id__in=list(organisation_ids))
         .values_list("organisation_id", "user_id")
     )
     for org_id, user_id in rows:

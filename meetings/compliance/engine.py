@@ -167,9 +167,8 @@ def year_figures(units: Sequence[Organisation], year: int, as_of: date) -> YearF
         .order_by()
     )
     committee_sizes = dict(
-        CommitteePost.objects.filter(
-            term__organisation_id__in=branch_ids, term__is_current=True, member__is_deleted=False
-        )
+        CommitteePost.objects.current()
+        .filter(term__organisation_id__in=branch_ids)
         .values_list("term__organisation_id")
         .annotate(n=Count("id"))
         .order_by()

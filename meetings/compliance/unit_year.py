@@ -136,7 +136,7 @@ def unit_year(unit: Organisation, year: int, today: date | None = None) -> UnitY
             present=_count_of(attendance.filter(state=AttendanceState.PRESENT)),
             full=_count_of(Member.objects.filter(organisation=unit, status=Status.FULL)) if is_branch else Value(0),
             committee=_count_of(
-                CommitteePost.objects.filter(term__organisation=unit, term__is_current=True, member__is_deleted=False)
+                CommitteePost.objects.current().filter(term__organisation=unit)
             )
             if is_branch
             else Value(0),

@@ -4,7 +4,7 @@ once per process, then run with the user's id and today's date."""
 from datetime import date
 
 from django.db import connection
-from django.db.models import BigIntegerField, CharField, F, Q, QuerySet, Value
+from django.db.models import BigIntegerField, CharField, F, QuerySet, Value
 from django.db.models.functions import Cast
 
 from branches.models import ReviewerAppointment
@@ -34,14 +34,14 @@ def _scope_queryset(user_id, today) -> QuerySet:
 
     columns = ("kind", "unit_id", "unit_path", "unit_level", "own_member_id")
     posts = (
-        CommitteePost.objects.filter(member__user_id=user_id, member__is_deleted=False, term__is_current=True)
+        CommitteePost.objects.current().filter(member__user_id=user_id)
         .annotate(**row(POST, "term__organisation__", no_member))
         .values_list(*columns)
         .order_by()
     )
     reviews = (
-        ReviewerAppointment.objects.filter(user_id=user_id, appointed_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        ReviewerAppointment.objects.in_force(today)
+        .filter(user_id=user_id)
         .annotate(**row(REVIEW, "organisation__", no_member))
         .values_list(*columns)
         .order_by()
