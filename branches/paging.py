@@ -6,8 +6,9 @@ counts at most `settings.LIST_COUNT_CAP + 1` rows (`SELECT COUNT(*) FROM (SELECT
 says "共 N 次" up to the cap and "超过 N 次" beyond it, and pages past the cap still open: their rows are read by
 OFFSET with one row more than the page, which tells whether a next page exists. Two queries a page, whatever the size.
 
-Templates: `branches/includes/paging.html` shows either paginator (with a capped total it names the page
-without "of N").
+`paginate(request, rows)` is the one way a view pages a list (any `page` parameter gives a page, never a 404 for a
+stale link). Template: `includes/pagination.html` shows either paginator (with a capped total it names the page
+without "of N"; `query` keeps the list's filters in its links).
 """
 
 from __future__ import annotations
@@ -93,3 +94,18 @@ class CappedPaginator(Paginator):
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+
+def paginate(
+    request, rows, *, per_page: int | None = None, capped: bool = False, count: int | None = None
+) -> tuple[Paginator, Page]:
+    """The page of `rows` the request's `page` parameter asks for: any value gives a page (the last one when too
+    large, the first when not a number), never a 404 for a stale link.
+
+    `capped` counts at most LIST_COUNT_CAP + 1 rows (`CappedPaginator`); `count`, when the caller knows it (a tree
+    node's number of children), saves the COUNT query.
+    """
+    paginator = (CappedPaginator if capped else Paginator)(rows, per_page or settings.PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    return paginator, paginator.get_page(request.GET.get("page"))

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
@@ -26,13 +25,7 @@ from . import rules, selectors, services
 from .errors import DomainError
 from .forms import CommitteeTermForm, OrganisationForm
 from .models import Form, Organisation
-
-
-def _paginate(request, queryset):
-    """Any page number gives a page (the last one when too large); never a 404 for a stale link."""
-    paginator = Paginator(queryset, settings.PAGE_SIZE)
-    return paginator, paginator.get_page(request.GET.get("page"))
-
+from .paging import paginate
 
 # --- Landing page --------------------------------------------------------------------------------------------------
 
@@ -93,7 +86,7 @@ class OrganisationListView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         tops = self.scope.organisation_tops()
         overview = member_selectors.with_member_counts(selectors.organisations_overview(tops))
-        paginator, page = _paginate(self.request, overview)
+        paginator, page = paginate(self.request, overview)
         rows = list(page.object_list)
         for row in rows:
             row.is_top = row.depth == 1 if tops is None else row.path in tops
@@ -115,9 +108,9 @@ class OrganisationDetailView(OrganisationViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         organisation = self.organisation
         term, past_terms = member_selectors.committee_terms(organisation)
-        paginator = Paginator(selectors.organisation_children(organisation), settings.PAGE_SIZE)
-        paginator.count = organisation.numchild  # the tree keeps it: no COUNT query
-        page = paginator.get_page(self.request.GET.get("page"))
+        # The tree keeps the number of children: no COUNT query.
+        children_rows = selectors.organisation_children(organisation)
+        paginator, page = paginate(self.request, children_rows, count=organisation.numchild)
         children = list(page.object_list)
         counts = member_selectors.member_counts(organisation, children)
         for child in children:
@@ -293,7 +286,7 @@ class OrganisationHistoryView(OrganisationViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         records = selectors.organisation_history(self.organisation)
-        paginator, page = _paginate(self.request, records)
+        paginator, page = paginate(self.request, records)
         start = page.start_index() - 1 if paginator.count else 0
         # One version more than shown: the base the page's oldest version is compared with.
         rows = list(records[start : start + settings.PAGE_SIZE + 1])

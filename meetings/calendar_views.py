@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from icalendar import Calendar, Event
 
 from branches.downloads import download_name
 from branches.models import Level, Organisation
+from branches.paging import paginate
 from branches.unreadable_dates import is_unreadable
 from members.access.views import ScopedViewMixin
 from members.models import Member
@@ -223,8 +223,7 @@ class MyMeetingsView(ScopedViewMixin, TemplateView):
         context = {"member": member}
         if member is not None:
             upcoming = selectors.meetings_upcoming_for(member)
-            paginator = Paginator(selectors.attendance_history_for(member), settings.PAGE_SIZE)
-            page = paginator.get_page(self.request.GET.get("page"))
+            paginator, page = paginate(self.request, selectors.attendance_history_for(member))
             feed = ics_url(self.request, self.request.user)
             context.update(
                 upcoming=list(upcoming[: settings.PAGE_SIZE]),

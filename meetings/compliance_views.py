@@ -4,9 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -16,6 +14,7 @@ from django.views.generic import TemplateView
 
 from branches import selectors as branch_selectors
 from branches.errors import DomainError
+from branches.paging import paginate
 from members.access.views import ScopedObjectMixin
 
 from . import rules, selectors, services
@@ -147,8 +146,7 @@ class ComplianceView(OrganisationPageMixin, TemplateView):
         counts = Counter(unit_status for _pk, unit_status in overview.statuses)
         columns = overview.columns
         shown = [pk for pk, unit_status in overview.statuses if not status or unit_status == status]
-        paginator = Paginator(shown, settings.PAGE_SIZE)
-        page = paginator.get_page(self.request.GET.get("page"))
+        paginator, page = paginate(self.request, shown)
         page_results = selectors.compliance_of_units(list(page.object_list), evaluated, period, today)
         list_url = _url_or_empty("meetings:list")
         column_labels = [(t, str(MeetingType(t).label)) for t in columns]

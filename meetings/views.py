@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
@@ -16,7 +15,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from branches.errors import DomainError
 from branches.models import Level
-from branches.paging import CappedPaginator
+from branches.paging import paginate
 from members.access.views import ScopedObjectMixin, ScopedViewMixin
 
 from . import history, rules, selectors, services
@@ -67,12 +66,6 @@ class ManagedMeetingMixin(MeetingViewMixin):
 
     def allowed(self, meeting: Meeting) -> bool:
         return self.scope.may_manage_meeting(meeting)
-
-
-def _paginate(request, queryset):
-    """Any page number gives a page (the last one when too large); never a 404 for a stale link."""
-    paginator = Paginator(queryset, settings.PAGE_SIZE)
-    return paginator, paginator.get_page(request.GET.get("page"))
 
 
 def _query_without(request, *names: str) -> str:
@@ -177,8 +170,7 @@ class MeetingListView(ScopedViewMixin, TemplateView):
         cleaned = filterset.form.cleaned_data  # the valid fields, also when another one is not
         # The total is exact up to LIST_COUNT_CAP: an exact COUNT(*) of a root organisation's meetings cost more
         # than the rest of the page (bench figures 3 and 4).
-        paginator = CappedPaginator(filterset.qs, settings.PAGE_SIZE)
-        page = paginator.get_page(self.request.GET.get("page"))
+        paginator, page = paginate(self.request, filterset.qs, capped=True)
         meetings = list(page.object_list)
         for meeting in meetings:
             # Set here so that the template's row needs no include or chain of conditions per meeting.
@@ -667,7 +659,7 @@ class MeetingTrashView(ScopedViewMixin, TemplateView):
         return self.scope.may_open_meeting_trash()
 
     def get_context_data(self, **kwargs):
-        paginator, page = _paginate(self.request, selectors.meetings_deleted_for(self.scope))
+        paginator, page = paginate(self.request, selectors.meetings_deleted_for(self.scope))
         return super().get_context_data(
             meetings=page.object_list, page_obj=page, paginator=paginator, total=paginator.count, **kwargs
         )
@@ -701,7 +693,7 @@ class MeetingHistoryView(MeetingViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         records = history.meeting_history(self.meeting)
-        paginator, page = _paginate(self.request, records)
+        paginator, page = paginate(self.request, records)
         start = page.start_index() - 1 if paginator.count else 0
         # One version more than shown: the base the page's oldest version is compared with.
         rows = list(records[start : start + settings.PAGE_SIZE + 1])

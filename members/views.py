@@ -4,7 +4,6 @@ import copy
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from branches.errors import DomainError
 from branches.models import Level
+from branches.paging import paginate
 from config import request_size
 from config.proxies import client_address
 
@@ -40,9 +40,8 @@ class ManagedMemberMixin(MemberViewMixin):
 
 
 def _paginate(view, queryset, page_size: int):
-    """Any page number gives a page (the last one when too large); never a 404 for a stale link."""
-    paginator = Paginator(queryset, page_size)
-    page = paginator.get_page(view.request.GET.get("page"))
+    """ListView's paginate_queryset, through the one paging helper."""
+    paginator, page = paginate(view.request, queryset, per_page=page_size)
     return paginator, page, page.object_list, page.has_other_pages()
 
 
@@ -275,8 +274,7 @@ class MemberHistoryView(MemberViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         records = history.member_history(self.member)
-        paginator = Paginator(records, settings.PAGE_SIZE)
-        page = paginator.get_page(self.request.GET.get("page"))
+        paginator, page = paginate(self.request, records)
         start = page.start_index() - 1 if paginator.count else 0
         # One version more than shown: the base the page's oldest version is compared with.
         rows = list(records[start : start + settings.PAGE_SIZE + 1])

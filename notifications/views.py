@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,15 +11,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from branches.errors import DomainError
+from branches.paging import paginate
 from members.access.views import ScopedViewMixin
 
 from . import selectors, services
 
 
 def _page(request, queryset):
-    """Any page number gives a page (the last one when too large); never a 404 for a stale link."""
-    paginator = Paginator(queryset, settings.PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
+    return paginate(request, queryset)[1]
 
 
 class NoticeListView(ScopedViewMixin, TemplateView):
