@@ -21,11 +21,10 @@ from branches.models import Level
 from config import request_size
 from config.proxies import client_address
 
-from . import crypto, id_search, imports, selectors
+from . import id_search, imports, selectors, services
 from .access import Scope
 from .access.views import ScopedViewMixin
 from .filters import MemberFilter
-from .models import IdNumberAccess, Member
 from .spreadsheets import MAX_ROWS, roster_workbook, template_workbook, workbook_bytes
 
 #: Query parameter of the preview page: the staged upload's token.
@@ -174,19 +173,13 @@ class ExportView(ScopedViewMixin, View):
             return HttpResponseRedirect(id_search.address_for(request.path, request.session, request.GET))
         members = roster_for_export(request, scope)
         want_full = request.method == "POST" and request.POST.get("ids") == "full"
-        address = client_address(request)
-        accesses: list[IdNumberAccess] = []
-
-        def id_number_for(member: Member) -> str:
-            if want_full and scope.may_export_id_number_of(member):
-                accesses.append(IdNumberAccess(member=member, user=request.user, address=address, purpose="export"))
-                return crypto.decrypt(member.id_number_encrypted)
-            return member.id_number_masked
-
-        workbook = roster_workbook(members.iterator(chunk_size=2000), id_number_for=id_number_for)
+        numbers = services.id_number_export(
+            by=scope, address=client_address(request), full=want_full and scope.may_export_full_id_numbers()
+        )
+        workbook = roster_workbook(members.iterator(chunk_size=2000), id_number_for=numbers.number_of)
         output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
         workbook.save(output)
-        IdNumberAccess.objects.bulk_create(accesses, batch_size=1000)
+        numbers.save()
         output.seek(0)
         file_name = download_name(_("党员名册"), day=timezone.localdate(), extension="xlsx")
         return FileResponse(output, as_attachment=True, filename=file_name, content_type=XLSX_TYPE)

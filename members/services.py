@@ -20,7 +20,7 @@ from branches.models import CommitteeTerm, Level, Organisation
 
 from . import crypto, photos, rules
 from .access import Scope
-from .models import CommitteePost, Member, Post, Status
+from .models import CommitteePost, IdNumberAccess, Member, Post, Status
 from .photos import photo_clean  # noqa: F401 - the photo check other apps' uploads use (meetings' photos)
 
 #: `hook(member, before)` runs inside the transaction of every change to a member record: created, edited, moved,
@@ -82,6 +82,46 @@ def id_number_store(member: Member, id_number: str) -> None:
     member.id_number_encrypted = columns.encrypted
     member.id_number_index = columns.index
     member.id_number_masked = columns.masked
+
+
+def id_number_reveal(*, member: Member, by: Scope, address: str | None) -> str:
+    """The full ID number of a member, for a caller who may see it (the member, their branch's secretary, admins);
+    every reveal is written to the ID-number access log (身份证号查看记录) in the same step."""
+    if not by.may_reveal_id_number(member):
+        raise NotPermitted
+    IdNumberAccess.objects.create(member=member, user_id=by.user_id, address=address, purpose="show")
+    return crypto.decrypt(member.id_number_encrypted)
+
+
+class IdNumberExport:
+    """The ID numbers of a roster export: masked, or (`full`) the full number of each member the caller may export,
+    every full number logged; `number_of` is called per row while the file is written, `save` logs them all at once."""
+
+    def __init__(self, *, by: Scope, address: str | None, full: bool):
+        if full and not by.may_export_full_id_numbers():
+            raise NotPermitted
+        self.by, self.address, self.full = by, address, full
+        self._accesses: list[IdNumberAccess] = []
+
+    def number_of(self, member: Member) -> str:
+        if self.full and self.by.may_export_id_number_of(member):
+            self._accesses.append(
+                IdNumberAccess(member=member, user_id=self.by.user_id, address=self.address, purpose="export")
+            )
+            return crypto.decrypt(member.id_number_encrypted)
+        return member.id_number_masked
+
+    def save(self) -> int:
+        """Write the access log of every full number handed out; returns how many."""
+        IdNumberAccess.objects.bulk_create(self._accesses, batch_size=1000)
+        saved, self._accesses = len(self._accesses), []
+        return saved
+
+
+def id_number_export(*, by: Scope, address: str | None, full: bool) -> IdNumberExport:
+    """Start the ID numbers of a roster export (see `IdNumberExport`); a caller who may not export full numbers
+    asking for them is refused."""
+    return IdNumberExport(by=by, address=address, full=full)
 
 
 def id_number_taken(id_number: str, *, exclude_pk: int | None = None) -> bool:

@@ -16,11 +16,10 @@ from branches.paging import paginate
 from config import request_size
 from config.proxies import client_address
 
-from . import crypto, history, id_search, selectors, services
+from . import history, id_search, selectors, services
 from .access.views import ScopedObjectMixin, ScopedViewMixin
 from .filters import MemberFilter
 from .forms import MemberForm, PhotoForm
-from .models import IdNumberAccess
 
 
 class MemberViewMixin(ScopedObjectMixin):
@@ -298,10 +297,8 @@ class ShowIdNumberView(MemberViewMixin, View):
         return self.scope.may_reveal_id_number(member)
 
     def post(self, request, *args, **kwargs):
-        IdNumberAccess.objects.create(
-            member=self.member, user=request.user, address=client_address(request), purpose="show"
-        )
-        context = {"member": self.member, "id_number": crypto.decrypt(self.member.id_number_encrypted)}
+        number = services.id_number_reveal(member=self.member, by=self.scope, address=client_address(request))
+        context = {"member": self.member, "id_number": number}
         if request.headers.get("HX-Request") == "true":
             response = render(request, "members/includes/id_number.html", context)
         else:

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from branches.errors import DomainError
+from branches.errors import DomainError, NotPermitted
 from members import crypto, services
 from members.access import SYSTEM
 from members.models import Member, Post
@@ -194,3 +194,36 @@ def test_a_caller_who_does_not_manage_the_record_is_refused_and_nothing_changes(
         False,
     )
     assert not Member.objects.filter(name="钱党员").exists()
+
+
+def test_revealing_an_id_number_logs_it_and_refuses_others(world):
+    """The reveal service hands the full number to those who may see it, writing one access-log row each time, and
+    refuses anyone else without writing anything (the member themself, their secretary and admins may)."""
+    from members.access import scope_for
+    from members.models import IdNumberAccess
+
+    member = world.member_a
+    for user in (world.member_user, world.secretary_a, world.admin):
+        number = services.id_number_reveal(member=member, by=scope_for(user), address="192.0.2.7")
+        assert len(number) == 18 and number.endswith(member.id_number_masked[-4:])
+    assert IdNumberAccess.objects.filter(member=member, purpose="show", address="192.0.2.7").count() == 3
+    for user in (world.secretary_b, world.reviewer):
+        with pytest.raises(NotPermitted):
+            services.id_number_reveal(member=member, by=scope_for(user), address=None)
+    assert IdNumberAccess.objects.count() == 3
+
+
+def test_an_export_logs_each_full_number_it_hands_out(world):
+    """A full-number export gives the number of each member the caller manages (logged, one row each) and the masked
+    form of the others; a masked export logs nothing; a caller who may not export full numbers is refused."""
+    from members.access import scope_for
+    from members.models import IdNumberAccess
+
+    export = services.id_number_export(by=scope_for(world.secretary_a), address=None, full=True)
+    assert len(export.number_of(world.member_a)) == 18
+    assert export.number_of(world.member_b) == world.member_b.id_number_masked
+    assert export.save() == 1 and IdNumberAccess.objects.get().member == world.member_a
+    masked = services.id_number_export(by=scope_for(world.secretary_a), address=None, full=False)
+    assert masked.number_of(world.member_a) == world.member_a.id_number_masked and masked.save() == 0
+    with pytest.raises(NotPermitted):
+        services.id_number_export(by=scope_for(world.reviewer), address=None, full=True)
