@@ -6,7 +6,7 @@ the user changes their password (the token includes a fingerprint of the passwor
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -82,15 +82,7 @@ class CalendarView(ScopedViewMixin, TemplateView):
         month = parse_month(self.request.GET.get("month"), today)
         organisation = self.get_organisation()
         weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
-        tz = timezone.get_current_timezone()
-        start = datetime.combine(weeks[0][0], time.min, tzinfo=tz)
-        end = datetime.combine(weeks[-1][-1] + timedelta(days=1), time.min, tzinfo=tz)
-        meetings = selectors.meetings_visible_to(self.scope).filter(starts_at__gte=start, starts_at__lt=end)
-        if organisation is not None:
-            meetings = meetings.filter(organisation__path__startswith=organisation.path)
-        by_day: dict[date, list[Meeting]] = {}
-        for meeting in meetings.order_by("starts_at", "pk"):
-            by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+        by_day = selectors.meetings_by_day(self.scope, weeks[0][0], weeks[-1][-1], organisation=organisation)
         grid = [
             [Day(d, d.month == month.month, d == today, by_day.get(d, [])) for d in week] for week in weeks
         ]

@@ -3,7 +3,7 @@ use: this module is where they find them, so the compliance package can change i
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -93,6 +93,23 @@ def meetings_visible_to(scope: Scope) -> QuerySet[Meeting]:
     """Meetings in the user's read scope, plus (for a member) those of their own branch and its party groups."""
     meetings = Meeting.objects.select_related("organisation", "host", "recorder").prefetch_related("type_links")
     return meetings.filter(scope.meetings_readable_q())
+
+
+def meetings_by_day(
+    scope: Scope, first: date, last: date, *, organisation: Organisation | None = None
+) -> dict[date, list[Meeting]]:
+    """The meetings a user may read starting on each local day from `first` to `last` (inclusive), in order of their
+    start; only those under `organisation` when given (the calendar's month, one query)."""
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(first, time.min, tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    meetings = meetings_visible_to(scope).filter(starts_at__gte=start, starts_at__lt=end)
+    if organisation is not None:
+        meetings = meetings.filter(organisation__path__startswith=organisation.path)
+    by_day: dict[date, list[Meeting]] = {}
+    for meeting in meetings.order_by("starts_at", "pk"):
+        by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+    return by_day
 
 
 def meetings_for_list(scope: Scope) -> QuerySet[Meeting]:
