@@ -39,6 +39,8 @@ EDITABLE_FIELDS = (
     "applied_on",
     "joined_on",
     "confirmed_on",
+    "probation_starts_on",
+    "probation_ends_on",
     "is_mobile",
 )
 
@@ -93,6 +95,7 @@ def member_check(
         problems["joined_on"] = _("入党日期不能早于递交入党申请日期。")
     if joined and confirmed and confirmed < joined and "confirmed_on" not in problems:
         problems["confirmed_on"] = _("转正日期不能早于入党日期。")
+    problems.update(_probation_problems(data, problems, member=member, today=today))
     birth = data.get("birth_date")
     if birth and applied and "applied_on" not in problems and not rules.old_enough_to_apply(birth, applied):
         problems["applied_on"] = _("递交入党申请时应年满18周岁。")
@@ -107,6 +110,32 @@ def member_check(
     ):
         problems["party_group"] = _("党小组应属于所在党支部。")
     return problems
+
+
+def _probation_problems(data: dict, found: dict[str, str], *, member: Member | None, today) -> dict[str, str]:
+    """留党察看 (Party Constitution, Article 40): both dates or neither, the end after the start and at most two
+    years after it, and, while it has not ended, only for a Party member (预备党员 or 正式党员), who keeps their
+    membership. A field missing from `data` keeps the value stored on `member`."""
+
+    def value(name: str):
+        return data[name] if name in data else getattr(member, name, None)
+
+    starts, ends = value("probation_starts_on"), value("probation_ends_on")
+    if starts is None and ends is None:
+        return {}
+    if "probation_starts_on" in found or "probation_ends_on" in found:
+        return {}
+    if starts is None:
+        return {"probation_starts_on": _("请填写留党察看开始日期。")}
+    if ends is None:
+        return {"probation_ends_on": _("请填写留党察看截止日期。")}
+    if ends <= starts:
+        return {"probation_ends_on": _("留党察看截止日期应晚于开始日期。")}
+    if not rules.probation_period_valid(starts, ends):
+        return {"probation_ends_on": _("留党察看期限最长不超过两年。")}
+    if ends >= today and value("status") not in rules.MEMBERSHIP_STATUSES:
+        return {"status": _("留党察看只适用于党员（预备党员、正式党员）。")}
+    return {}
 
 
 def _raise_first(problems: dict[str, str]) -> None:
