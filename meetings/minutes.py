@@ -94,6 +94,18 @@ def attendance_lines(meeting: Meeting) -> AttendanceLines:
     return AttendanceLines(expected, present, leave, absent)
 
 
+def quorum_line(check: selectors.QuorumCheck) -> str:
+    """One type's quorum on the minutes: voters expected and present, the fewest needed, and the outcome."""
+    outcome = _("达到法定人数") if check.met else _("未达到法定人数")
+    return _("%(type)s：有表决权应到 %(expected)d 人，实到 %(present)d 人，至少需 %(needed)d 人，%(outcome)s") % {
+        "type": check.label,
+        "expected": check.voting_expected,
+        "present": check.voting_present,
+        "needed": check.needed,
+        "outcome": outcome,
+    }
+
+
 class MinutesDocument(FPDF):
     """An A4 page with the portal's footer: organisation, page x of n."""
 
@@ -192,6 +204,9 @@ def minutes_pdf(meeting: Meeting) -> bytes:
         f"{g.name}（{g.get_kind_display()}{'，' + g.note if g.note else ''}）" for g in meeting.guests.all()
     ]
     w.field(_("列席"), "、".join(guests))
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.FINALISED):
+        for check in selectors.meeting_quorum(meeting):  # a finalised record's figures as stored when finalised
+            w.field(_("法定人数"), quorum_line(check))
     if meeting.without_quorum_reason:
         w.field(_("未达法定人数说明"), meeting.without_quorum_reason)
 

@@ -430,7 +430,8 @@ def meeting_record(
 def meeting_finalise(*, meeting: Meeting, by, without_quorum_reason: str = "", version: int | None = None) -> Meeting:
     """Lock a meeting record (归档); later changes become amendments.
 
-    Quorum by the rules; without it the secretary must give a reason, which the record shows.
+    Quorum by the rules, with the roll taken as of the meeting's day; without it the secretary must give a reason,
+    which the record shows. Who had a vote and the figures are stored with the record (`Meeting.quorum_roll`).
     """
     _lock(meeting, version)
     if meeting.status == MeetingStatus.FINALISED:
@@ -447,7 +448,10 @@ def meeting_finalise(*, meeting: Meeting, by, without_quorum_reason: str = "", v
     ):
         raise DomainError(_("党课应填写授课人和党课题目。"), field="lecture_title")
     reason = (without_quorum_reason or "").strip()
-    short = [check for check in selectors.meeting_quorum(meeting) if not check.met]
+    # Who had a vote is decided as of the meeting's day and kept with the record (Quorum: "a finalised record keeps
+    # the roll as it was").
+    checks = selectors.quorum_as_of_day(meeting)
+    short = [check for check in checks if not check.met]
     if short and not reason:
         check = short[0]
         raise DomainError(
@@ -463,10 +467,11 @@ def meeting_finalise(*, meeting: Meeting, by, without_quorum_reason: str = "", v
             field="without_quorum_reason",
         )
     meeting.without_quorum_reason = reason if short else ""
+    meeting.quorum_roll = [check.as_stored() for check in checks]
     meeting.status = MeetingStatus.FINALISED
     meeting.finalised_at = timezone.now()
     meeting.finalised_by = by
-    _bump(meeting, "without_quorum_reason", "status", "finalised_at", "finalised_by", recount=True)
+    _bump(meeting, "without_quorum_reason", "quorum_roll", "status", "finalised_at", "finalised_by", recount=True)
     return meeting
 
 
