@@ -330,6 +330,32 @@ def quorum_met(meeting_type: str, voting_expected: int, voting_present: int, ele
     return voting_present >= quorum_needed(meeting_type, voting_expected, election)
 
 
+# --- Votes -------------------------------------------------------------------------------------------------------
+
+
+def votes_to_pass(voting_entitled: int) -> int:
+    """The fewest votes in favour that carry a decision: more than half of those entitled to vote (应到会有表决权的
+    党员), not of those present — 支部党员大会 admitting a member: "more than half of the voting members in favour"."""
+    return voting_entitled // 2 + 1
+
+
+def vote_passed(*, voting_entitled: int, voting_present: int, in_favour: int, election: bool = False) -> bool:
+    """The outcome of a vote at a 支部党员大会 ("Organisational life", Quorum; "Admission" of "Development"):
+
+    - the meeting must have its quorum: more than half of the voting members present, at least four fifths for an
+      election (`quorum_met`, the one quorum rule);
+    - more than half of all those entitled to vote must be in favour (`votes_to_pass`).
+
+    预备党员 and members under 留党察看 have no vote: callers count voters only. Impossible figures (more present than
+    entitled, more in favour than present, negatives) raise ValueError.
+    """
+    if min(voting_entitled, voting_present, in_favour) < 0 or not in_favour <= voting_present <= voting_entitled:
+        raise ValueError("vote figures: 0 <= in_favour <= voting_present <= voting_entitled")
+    if not quorum_met(MeetingType.GENERAL_MEETING, voting_entitled, voting_present, election):
+        return False
+    return in_favour >= votes_to_pass(voting_entitled)
+
+
 # --- Records ------------------------------------------------------------------------------------------------------
 
 
