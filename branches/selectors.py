@@ -25,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .access import READ, Scope
-from .models import CommitteePost, CommitteeTerm, Organisation, Post
+from .models import CommitteePost, CommitteeTerm, Level, Organisation, Post
 
 #: Member statuses, as stored by `members.models.Status`: this app sits below `members` and does not import it
 #: (tests/branches/test_selectors.py checks they match).
@@ -190,9 +190,25 @@ def structure_figures(counts: MemberCounts, term: CommitteeTerm | None) -> Struc
     return StructureFigures(full_members=counts.full_members, members=counts.members, committee_size=committee_size)
 
 
-def branch_members_eligible(organisation: Organisation) -> QuerySet:
-    """Members of a branch who may be elected to its committee: 正式党员 (预备党员 have no 被选举权)."""
-    return _member_model().objects.filter(organisation=organisation, status=FULL_MEMBER_STATUS).order_by("name", "pk")
+def branch_ids_under(organisation: Organisation) -> list[int]:
+    """The ids of the 党支部 in an organisation's subtree (where its members are: members belong to branches)."""
+    return list(
+        Organisation.objects.filter(path__startswith=organisation.path, level=Level.BRANCH).values_list("pk", flat=True)
+    )
+
+
+def committee_members_eligible(organisation: Organisation, day: date) -> QuerySet:
+    """Members who may be elected to an organisation's committee on `day`: 正式党员 (预备党员 have no 被选举权) not
+    under 留党察看 that day (`members.rules.under_probation`), of the branch itself or, for a 党总支 or 党委, of the
+    branches below it; with their branch, for the choices' labels."""
+    members = _member_model().objects.filter(status=FULL_MEMBER_STATUS)
+    if organisation.is_branch:
+        members = members.filter(organisation=organisation)
+    else:
+        members = members.filter(organisation__path__startswith=organisation.path)
+    # 留党察看 from its first day to its last, both included: the same period `members.rules.under_probation` reads.
+    members = members.exclude(probation_starts_on__lte=day, probation_ends_on__gte=day)
+    return members.select_related("organisation").order_by("name", "pk")
 
 
 def organisation_history(organisation: Organisation) -> QuerySet:

@@ -158,44 +158,65 @@ def committee_check(
 ) -> dict[str, str]:
     """Return the problems of a new committee term as {field: Chinese message}; empty when valid.
 
-    Committee (national): one 书记; holders are 正式党员 of the branch (预备党员 have no 被选举权), each in one
-    post; a 支委会 has at most 7 members.
+    Committee (national): a 党支部, 党总支 or 党委 elects its committee (a 党小组 has none); one 书记; holders are
+    正式党员 on the election day (预备党员 have no 被选举权, nor has a member under 留党察看) of the organisation
+    (a 党支部's own members; for a 党总支 or 党委, members of the branches below it), each in one post; a 支委会 has
+    at most 7 members.
     """
     problems: dict[str, str] = {}
     posts = list(posts)
-    if organisation.level != Level.BRANCH:
-        return {"__all__": _("只有党支部可以选举支部委员会。")}
+    if organisation.level not in rules.ELECTING_LEVELS:
+        return {"__all__": _("只有党支部、党总支和党委可以选举委员会；党小组不设委员会。")}
+    is_branch = organisation.level == Level.BRANCH
     out_of_range = date_range_problem(elected_on, rules.ELECTED_ON_RANGE)
     if out_of_range:
         problems["elected_on"] = out_of_range
     else:
         current = CommitteeTerm.objects.filter(organisation=organisation, is_current=True).first()
         if current is not None and elected_on <= current.elected_on:
-            problems["elected_on"] = _("选举日期必须晚于现任支部委员会的选举日期（%(date)s）。") % {
-                "date": current.elected_on.isoformat()
-            }
+            message = (
+                _("选举日期必须晚于现任支部委员会的选举日期（%(date)s）。")
+                if is_branch
+                else _("选举日期必须晚于现任委员会的选举日期（%(date)s）。")
+            )
+            problems["elected_on"] = message % {"date": current.elected_on.isoformat()}
     secretaries = sum(1 for _member, post in posts if post == Post.SECRETARY)
     if secretaries != 1:
-        problems["secretary"] = _("支部委员会须有且只有一名书记。")
+        problems["secretary"] = _("支部委员会须有且只有一名书记。") if is_branch else _("委员会须有且只有一名书记。")
     if any(post not in Post.values for _member, post in posts):
         problems.setdefault("__all__", _("职务无效。"))
     holders = Counter(member.pk for member, _post in posts)
     twice = [member.name for member, _post in posts if holders[member.pk] > 1]
     if twice:
-        problems.setdefault(
-            "__all__",
-            _("同一名党员在一届支部委员会中只能担任一个职务：%(names)s。") % {"names": "、".join(dict.fromkeys(twice))},
+        message = (
+            _("同一名党员在一届支部委员会中只能担任一个职务：%(names)s。")
+            if is_branch
+            else _("同一名党员在一届委员会中只能担任一个职务：%(names)s。")
         )
+        problems.setdefault("__all__", message % {"names": "、".join(dict.fromkeys(twice))})
+    units = {organisation.pk} if is_branch else set(selectors.branch_ids_under(organisation))
     outside = [
         member.name
         for member, _post in posts
-        if member.organisation_id != organisation.pk
+        if member.organisation_id not in units
         or member.is_deleted
         or member.status != selectors.FULL_MEMBER_STATUS
+        or not member.full_member_on(elected_on)
     ]
     if outside:
-        problems.setdefault("__all__", _("支部委员须为本支部的正式党员：%(names)s。") % {"names": "、".join(outside)})
-    if len(holders) > rules.COMMITTEE_MAX:
+        message = (
+            _("支部委员须为本支部的正式党员：%(names)s。")
+            if is_branch
+            else _("委员须为本组织所属党支部的正式党员：%(names)s。")
+        )
+        problems.setdefault("__all__", message % {"names": "、".join(outside)})
+    on_probation = [member.name for member, _post in posts if member.on_probation_on(elected_on)]
+    if on_probation:
+        problems.setdefault(
+            "__all__",
+            _("%(names)s在留党察看期内，没有被选举权。") % {"names": "、".join(dict.fromkeys(on_probation))},
+        )
+    if is_branch and len(holders) > rules.COMMITTEE_MAX:
         problems.setdefault("__all__", _("支部委员会一般不超过7人。"))
     return problems
 
@@ -204,11 +225,11 @@ def committee_check(
 def committee_term_start(
     *, organisation: Organisation, elected_on: date, posts: list[tuple[object, str]]
 ) -> CommitteeTerm:
-    """Record a committee election (换届): the previous term ends, the new one is current.
+    """Record a committee election (换届) of a 党支部, 党总支 or 党委: the previous term ends, the new one is current.
 
-    The term ends after 5 years for 村 and 社区 branches and 3 years for the others (`rules.term_ends_on`).
+    The term follows `rules.term_ends_on`: 党支部 and 党总支 5 years in 村 and 社区, 3 years elsewhere; a 党委 5 years.
     """
-    # Lock the branch so that two elections recorded at once cannot both become current.
+    # Lock the organisation so that two elections recorded at once cannot both become current.
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     _raise_first(committee_check(organisation=organisation, elected_on=elected_on, posts=posts))
     for previous in CommitteeTerm.objects.filter(organisation=organisation, is_current=True):
@@ -217,10 +238,55 @@ def committee_term_start(
     term = CommitteeTerm.objects.create(
         organisation=organisation,
         elected_on=elected_on,
-        term_ends_on=rules.term_ends_on(organisation.domain, elected_on),
+        term_ends_on=rules.term_ends_on(organisation.domain, elected_on, organisation.level),
         is_current=True,
     )
     for member, post in posts:
         CommitteePost.objects.create(term=term, member=member, post=post)
+    committee_changed(term)
+    return term
+
+
+def extension_check(*, term: CommitteeTerm, extended_until: date | None, approved_on: date | None) -> dict[str, str]:
+    """Return the problems of an extension (延期换届) as {field: Chinese message}; empty when valid.
+
+    Term (换届): only the current term is extended, by at most one year after its end, with the date the superior
+    approved it (not before the election, not after today).
+    """
+    problems: dict[str, str] = {}
+    if not term.is_current:
+        return {"__all__": _("只能为现任委员会办理延期换届。")}
+    if extended_until is None:
+        problems["extended_until"] = _("请填写延期后的届满日期。")
+    else:
+        out_of_range = date_range_problem(extended_until, rules.EXTENDED_UNTIL_RANGE)
+        if out_of_range:
+            problems["extended_until"] = out_of_range
+        elif not rules.extension_allowed(term.term_ends_on, extended_until):
+            problems["extended_until"] = _(
+                "延期后的届满日期应晚于原届满日期（%(end)s），且延期最长不超过一年。"
+            ) % {"end": term.term_ends_on.isoformat()}
+    if approved_on is None:
+        problems["extension_approved_on"] = _("请填写上级党组织批准延期的日期。")
+    else:
+        out_of_range = date_range_problem(approved_on, rules.EXTENSION_APPROVED_ON_RANGE)
+        if out_of_range:
+            problems["extension_approved_on"] = out_of_range
+        elif approved_on < term.elected_on:
+            problems["extension_approved_on"] = _("批准日期不能早于本届选举日期（%(date)s）。") % {
+                "date": term.elected_on.isoformat()
+            }
+    return problems
+
+
+@transaction.atomic
+def committee_term_extend(*, term: CommitteeTerm, extended_until: date, approved_on: date) -> CommitteeTerm:
+    """Record an approved extension of the current term (延期换届): the term then ends on `extended_until`, and the
+    warnings (due soon, overdue) follow the new end. Recording it again corrects it; the history keeps each."""
+    term = CommitteeTerm.objects.select_for_update().get(pk=term.pk)
+    _raise_first(extension_check(term=term, extended_until=extended_until, approved_on=approved_on))
+    term.extended_until = extended_until
+    term.extension_approved_on = approved_on
+    term.save(update_fields=["extended_until", "extension_approved_on"])
     committee_changed(term)
     return term

@@ -137,6 +137,10 @@ class Member(models.Model):
         """Under 留党察看 today (local date): the roster's and the record's badge."""
         return self.on_probation_on(timezone.localdate())
 
+    def full_member_on(self, day: date) -> bool:
+        """A 正式党员 on `day`, by the record's status dates (`rules.full_member_on`)."""
+        return rules.full_member_on(self.status, self.joined_on, self.confirmed_on, day)
+
     def has_vote_on(self, day: date) -> bool:
         """表决权, 选举权 and 被选举权 on `day` (`rules.has_vote_on`)."""
         return rules.has_vote_on(

@@ -225,8 +225,3 @@ def test_election_date_not_in_the_future_nor_before_the_current_term(world):
     error = _refused(world, posts=[(world.secretary_a_member, Post.SECRETARY)], elected_on=date(2025, 1, 10))
     assert error.field == "elected_on"
     assert "晚于现任" in error.message
-
-
-def test_only_branches_elect_a_committee(world):
-    error = _refused(world, posts=[(world.secretary_a_member, Post.SECRETARY)], organisation=world.group_a1)
-    assert "只有党支部" in error.message
