@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from branches.rules import PARTY_FOUNDED, DateRange
+from branches.rules import COMMITTEE_LEVELS, PARTY_FOUNDED, DateRange
 
 from .models import MeetingType, Period
 
@@ -328,6 +328,33 @@ def quorum_met(meeting_type: str, voting_expected: int, voting_present: int, ele
     if not quorum_applies(meeting_type):
         return True
     return voting_present >= quorum_needed(meeting_type, voting_expected, election)
+
+
+# --- The 党委书记's 党课 --------------------------------------------------------------------------------------------
+
+#: 支部工作条例 §16: the 书记 of each 党委 (a 基层党委 or a higher 党委) gives at least one 党课 a year for its subtree.
+SECRETARY_LECTURES_PER_YEAR = 1
+#: The levels that are a 党委 and owe it (as stored by `branches.models.Level`).
+LECTURING_COMMITTEE_LEVELS = COMMITTEE_LEVELS
+
+
+def owes_secretary_lecture(level: str) -> bool:
+    """支部工作条例 §16: each 党委 (基层党委 and higher) owes a yearly 党课 by its 书记; branches and 党总支 do not."""
+    return level in LECTURING_COMMITTEE_LEVELS
+
+
+def secretary_lecture_required(year: PeriodRange, founded_on: date | None) -> int:
+    """How many 党课 by the 书记 a 党委 owes in a year: one (支部工作条例 §16), once the year ends after the day the
+    党委 was founded (a requirement applies from the founding day: only periods ending after it are due)."""
+    if founded_on is not None and year.end <= founded_on:
+        return 0
+    return SECRETARY_LECTURES_PER_YEAR
+
+
+def secretary_lecture_status(held: int, year: PeriodRange, today: date, founded_on: date | None = None) -> str:
+    """The yearly 党课 by the 党委书记 (支部工作条例 §16) for a year: green once given, red when the year ended
+    without it, yellow in the year's last quarter (`compliance_status`), neutral before; neutral when not owed."""
+    return compliance_status(secretary_lecture_required(year, founded_on), held, year.start, year.end, today)
 
 
 # --- Votes -------------------------------------------------------------------------------------------------------

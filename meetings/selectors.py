@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from branches.access import READ, Scope
 from branches.dates import local_day
-from branches.models import CommitteeTerm, Level, Organisation
+from branches.models import CommitteePost, CommitteeTerm, Level, Organisation, Post
 from members import rules as member_rules
 from members.models import MEMBER_STATUSES, Member
 
@@ -67,8 +67,23 @@ def committee_members_of(organisation: Organisation) -> QuerySet[Member]:
     return Member.objects.filter(committee_posts__term__organisation=branch, committee_posts__term__is_current=True)
 
 
+def secretary_of(organisation: Organisation) -> Member | None:
+    """The holder of 书记 in an organisation's current committee term, if any."""
+    return Member.objects.filter(
+        committee_posts__term__organisation=branch_of(organisation),
+        committee_posts__term__is_current=True,
+        committee_posts__post=Post.SECRETARY,
+    ).first()
+
+
 def members_expected_for(organisation: Organisation, types: Iterable[str]) -> QuerySet[Member]:
-    """Who is expected at a meeting of these types ("who attends"): all members, the committee, the group."""
+    """Who is expected at a meeting of these types ("who attends"): all members, the committee, the group.
+
+    A 党委's own meeting (its 书记's yearly 党课, given for the whole subtree, whose branches keep their own
+    records) expects the 党委's committee.
+    """
+    if rules.owes_secretary_lecture(organisation.level):
+        return committee_members_of(organisation).order_by("name", "pk")
     sources = rules.expected_attendees(list(types))
     q = Q(pk__in=[])
     if rules.ALL_MEMBERS in sources:
@@ -81,7 +96,10 @@ def members_expected_for(organisation: Organisation, types: Iterable[str]) -> Qu
 
 
 def members_who_may_attend(organisation: Organisation) -> QuerySet[Member]:
-    """Everyone who may be put on a meeting's list: party members of the meeting's branch."""
+    """Everyone who may be put on a meeting's list, or host, record or lecture at it: party members of the meeting's
+    branch; for a 党委's own meeting, the holders of a post in its current committee term."""
+    if rules.owes_secretary_lecture(organisation.level):
+        return committee_members_of(organisation).order_by("name", "pk")
     return Member.objects.filter(organisation=branch_of(organisation), status__in=MEMBER_STATUSES).order_by(
         "name", "pk"
     )
@@ -298,6 +316,98 @@ def meeting_quorum(meeting: Meeting) -> list[QuorumCheck]:
     if meeting.status == MeetingStatus.FINALISED and meeting.quorum_roll is not None:
         return [QuorumCheck.from_stored(entry) for entry in meeting.quorum_roll]
     return quorum_as_of_day(meeting)
+
+
+# --- The 党委书记's yearly 党课 ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SecretaryLecture:
+    """Whether a 党委's 书记 gave the yearly 党课 for its subtree (支部工作条例 §16) in a year: the finalised 党课
+    meetings of the 党委 whose lecturer held 书记 (in the term in force on the day, or the current one)."""
+
+    organisation: Organisation
+    year: rules.PeriodRange
+    required: int
+    lectures: tuple[Meeting, ...]
+    status: str
+    secretary_name: str
+
+    @property
+    def held(self) -> int:
+        return len(self.lectures)
+
+    @property
+    def status_label(self) -> str:
+        if self.status == rules.NEUTRAL and self.required > 0:
+            return str(NOT_YET_DUE_LABEL)
+        return str(STATUS_LABELS[self.status])
+
+
+def lecturing_committees_under(organisation: Organisation) -> QuerySet[Organisation]:
+    """The 党委 (基层党委 and higher) in an organisation's subtree, itself included, in tree order; none below a
+    党总支 or a branch (a 党委 sits above them)."""
+    if not rules.owes_secretary_lecture(organisation.level):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        path__startswith=organisation.path, level__in=rules.LECTURING_COMMITTEE_LEVELS
+    ).order_by("path")
+
+
+def secretary_lectures(
+    committees: Iterable[Organisation], year: rules.PeriodRange, today: date
+) -> list[SecretaryLecture]:
+    """For each 党委, its 书记's 党课 in `year` and the status (`rules.secretary_lecture_status`), in the order given;
+    two queries whatever the number of 党委."""
+    committees = list(committees)
+    if not committees:
+        return []
+    ids = [c.pk for c in committees]
+    start, end = rules.period_datetimes(year, timezone.get_default_timezone())
+    lectures = (
+        Meeting.objects.filter(
+            organisation_id__in=ids,
+            status=MeetingStatus.FINALISED,
+            type_links__type=MeetingType.PARTY_LECTURE,
+            lecturer__isnull=False,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        .only("pk", "organisation_id", "lecturer_id", "starts_at", "topic", "lecture_title")
+        .order_by("starts_at", "pk")
+    )
+    # 书记 of each term of each 党委: (elected_on, is_current, member id, name), newest first.
+    secretaries: dict[int, list[tuple]] = {}
+    posts = (
+        CommitteePost.objects.filter(term__organisation_id__in=ids, post=Post.SECRETARY)
+        .order_by("-term__elected_on", "-term_id")
+        .values_list("term__organisation_id", "term__elected_on", "term__is_current", "member_id", "member__name")
+    )
+    for organisation_id, elected_on, is_current, member_id, name in posts:
+        secretaries.setdefault(organisation_id, []).append((elected_on, is_current, member_id, name))
+    given: dict[int, list[Meeting]] = {}
+    for meeting in lectures:
+        day = local_day(meeting.starts_at)
+        terms = secretaries.get(meeting.organisation_id, [])
+        in_force = next((t for t in terms if t[0] <= day), None)
+        holders = {t[2] for t in terms if t[1]} | ({in_force[2]} if in_force else set())
+        if meeting.lecturer_id in holders:
+            given.setdefault(meeting.organisation_id, []).append(meeting)
+    results = []
+    for committee in committees:
+        counted = tuple(given.get(committee.pk, ()))
+        current = next((t[3] for t in secretaries.get(committee.pk, []) if t[1]), "")
+        results.append(
+            SecretaryLecture(
+                organisation=committee,
+                year=year,
+                required=rules.secretary_lecture_required(year, committee.founded_on),
+                lectures=counted,
+                status=rules.secretary_lecture_status(len(counted), year, today, committee.founded_on),
+                secretary_name=current,
+            )
+        )
+    return results
 
 
 def meetings_recent_in(scope: Scope, organisation: Organisation, limit: int) -> list[Meeting]:

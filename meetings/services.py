@@ -141,6 +141,8 @@ def _clean_types(types: Iterable[str], organisation: Organisation) -> list[str]:
     chosen = [t for t in MeetingType.values if t in set(types)]
     if not chosen or len(chosen) != len(set(types)):
         raise DomainError(_("请选择会议类型。"), field="types")
+    if rules.owes_secretary_lecture(organisation.level) and chosen != [MeetingType.PARTY_LECTURE]:
+        raise DomainError(_("党委在此只记录党委书记讲党课，会议类型请选“党课”。"), field="types")
     is_group = organisation.level == Level.PARTY_GROUP
     if MeetingType.GROUP_MEETING in chosen and not is_group:
         raise DomainError(_("党小组会应由党小组召开。"), field="types")
@@ -150,14 +152,27 @@ def _clean_types(types: Iterable[str], organisation: Organisation) -> list[str]:
 
 
 def _check_organisation(organisation: Organisation) -> None:
-    if organisation.level not in (Level.BRANCH, Level.PARTY_GROUP):
+    """Meetings are held by branches and party groups; a 党委 records here its 书记's yearly 党课 (支部工作条例
+    §16)."""
+    if organisation.level not in (Level.BRANCH, Level.PARTY_GROUP) and not rules.owes_secretary_lecture(
+        organisation.level
+    ):
         raise DomainError(_("会议应由党支部或党小组召开。"), field="organisation")
 
 
 def _check_people(organisation: Organisation, data: dict) -> None:
+    if rules.owes_secretary_lecture(organisation.level):
+        # A 党委's lecture: its 书记 (or another speaker) from any branch below it.
+        for key in ("host", "recorder", "lecturer"):
+            person: Member | None = data.get(key)
+            if person is not None and not Member.objects.filter(
+                pk=person.pk, organisation__path__startswith=organisation.path
+            ).exists():
+                raise DomainError(_("%(name)s不是本组织所属党支部的党员。") % {"name": person.name}, field=key)
+        return
     branch = selectors.branch_of(organisation)
     for key in ("host", "recorder", "lecturer"):
-        person: Member | None = data.get(key)
+        person = data.get(key)
         if person is not None and (person.organisation_id != branch.pk or person.is_deleted):
             raise DomainError(_("%(name)s不是本支部党员。") % {"name": person.name}, field=key)
 
@@ -178,8 +193,15 @@ def _check_dates(times: dict[str, datetime | None]) -> None:
 
 
 def _check_attendees(organisation: Organisation, members: Iterable[Member]) -> list[Member]:
-    branch = selectors.branch_of(organisation)
     people = list({m.pk: m for m in members}.values())
+    if rules.owes_secretary_lecture(organisation.level):
+        allowed = set(selectors.members_who_may_attend(organisation).values_list("pk", flat=True))
+        for person in people:
+            if person.pk not in allowed:
+                message = _("%(name)s不是本组织委员会成员，不能列入参会人员。") % {"name": person.name}
+                raise DomainError(message, field="attendees")
+        return people
+    branch = selectors.branch_of(organisation)
     for person in people:
         if person.organisation_id != branch.pk or person.is_deleted:
             message = _("%(name)s不是本支部党员，不能列入参会人员。") % {"name": person.name}

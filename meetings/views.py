@@ -239,7 +239,9 @@ class MeetingCreateView(MeetingViewMixin, FormView):
 
     def check_access(self):
         self.require_manager()
-        self.plannable = self.scope.organisations(MANAGE).filter(level__in=(Level.BRANCH, Level.PARTY_GROUP))
+        # Branches and party groups hold meetings; a 党委 records its 书记's yearly 党课 (支部工作条例 §16).
+        levels = (Level.BRANCH, Level.PARTY_GROUP, *rules.LECTURING_COMMITTEE_LEVELS)
+        self.plannable = self.scope.organisations(MANAGE).filter(level__in=levels)
         chosen = self.request.POST.get("organisation") or self.request.GET.get("organisation") or ""
         self.chosen = self.plannable.filter(pk=chosen).first() if chosen.isdecimal() else None
         if self.chosen is None:
@@ -265,7 +267,10 @@ class MeetingCreateView(MeetingViewMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        organisations = self.plannable.filter(path__startswith=self.branch.path).order_by("path")
+        if rules.owes_secretary_lecture(self.branch.level):
+            organisations = self.plannable.filter(pk=self.branch.pk)  # a 党委's own lecture, not its branches'
+        else:
+            organisations = self.plannable.filter(path__startswith=self.branch.path).order_by("path")
         return {**super().get_form_kwargs(), "branch": self.branch, "organisations": organisations}
 
     def get_initial(self):
@@ -277,6 +282,12 @@ class MeetingCreateView(MeetingViewMixin, FormView):
             initial["types"] = [requested]
         if self.scope.member_id and self.scope.member_branch_id == self.branch.pk:
             initial["host"] = self.scope.member_id
+        if rules.owes_secretary_lecture(self.branch.level):
+            # The 党委书记's yearly 党课: the type and the lecturer the 党委 owes.
+            initial["types"] = [MeetingType.PARTY_LECTURE]
+            secretary = selectors.secretary_of(self.branch)
+            if secretary is not None:
+                initial["lecturer"] = secretary.pk
         return initial
 
     def form_valid(self, form):

@@ -219,7 +219,8 @@ def compliance_alerts_create(*, today: date, now: datetime | None = None) -> int
       still goes out later) → the secretary and the reviewers of the parent organisation;
     - a committee term (of a 党支部, 党总支 or 党委) ending within 90 days or overdue, by its end in force (an
       approved extension moves it) → the organisation's secretary and the parent's reviewers;
-    - a silent branch (no activity for more than 30 days) → the secretary and the parent's reviewers, once a month.
+    - a silent branch (no activity for more than 30 days) → the secretary and the parent's reviewers, once a month;
+    - a 党委 whose 书记 gave no 党课 in the year just ended → its secretary and its own and its parent's reviewers.
     Returns the number of new notices.
     """
     now = now or timezone.now()
@@ -272,6 +273,7 @@ def compliance_alerts_create(*, today: date, now: datetime | None = None) -> int
                        "held": t.held},
                     to_reviewers=True)
     notices += _term_alerts(today, now)
+    notices += _secretary_lecture_alerts(today, now)
     keys = {n.key for n in notices}
     existing = Notice.objects.filter(key__in=keys).count()
     Notice.objects.bulk_create(notices, ignore_conflicts=True)
@@ -309,6 +311,39 @@ def _term_alerts(today: date, now: datetime) -> list[Notice]:
                                   member_id=member_id, user_id=user_id))  # fmt: skip
         for user_id in reviewers.get(parents[unit.pk], []):
             notices.append(_alert(unit, NoticeKind.TERM_ENDING, subject, period_code, title, body, now,
+                                  user_id=user_id))  # fmt: skip
+    return notices
+
+
+def _secretary_lecture_alerts(today: date, now: datetime) -> list[Notice]:
+    """A 党委 whose 书记 gave no 党课 in the year that ended before `today` (支部工作条例 §16) → the 党委's
+    secretary, its own reviewers (who read its compliance page) and its parent's; once per 党委 and year."""
+    year = meeting_rules.period_containing("year", date(today.year - 1, 7, 1))
+    committees = list(
+        Organisation.objects.filter(level__in=meeting_rules.LECTURING_COMMITTEE_LEVELS).order_by("path")
+    )
+    missed = [
+        item.organisation
+        for item in meeting_selectors.secretary_lectures(committees, year, today)
+        if item.status == meeting_rules.RED
+    ]
+    if not missed:
+        return []
+    parent_paths = {o.path[: -o.steplen] for o in missed if o.depth > 1}
+    by_path = dict(Organisation.objects.filter(path__in=parent_paths).values_list("path", "pk"))
+    parents = {o.pk: _parent_id(o, by_path) for o in missed}
+    secretaries = _secretaries(parents)
+    reviewers = _reviewers({o.pk for o in missed} | {p for p in parents.values() if p}, today)
+    notices = []
+    for unit in missed:
+        title = _("逾期：%(org)s 党委书记讲党课") % {"org": unit.name}
+        values = {"org": unit.name, "year": year.year}
+        body = _("%(org)s在%(year)s年没有党委书记讲党课的记录（每年至少一次）。") % values
+        for member_id, user_id in secretaries.get(unit.pk, []):
+            notices.append(_alert(unit, NoticeKind.OVERDUE, "secretary_lecture", year.code, title, body, now,
+                                  member_id=member_id, user_id=user_id))  # fmt: skip
+        for user_id in dict.fromkeys([*reviewers.get(unit.pk, []), *reviewers.get(parents[unit.pk], [])]):
+            notices.append(_alert(unit, NoticeKind.OVERDUE, "secretary_lecture", year.code, title, body, now,
                                   user_id=user_id))  # fmt: skip
     return notices
 
