@@ -498,6 +498,26 @@ def meeting_finalise(*, meeting: Meeting, by, without_quorum_reason: str = "", v
 
 
 @transaction.atomic
+def quorum_rolls_store(*, organisation_path: str = "") -> int:
+    """Store the roll (`Meeting.quorum_roll`) of finalised records written in bulk, past `meeting_finalise` (a
+    seeder), that have none: taken as of each meeting's day, as finalising takes it. Returns how many were stored;
+    a second run finds none."""
+    missing = Meeting.all_objects.filter(
+        status=MeetingStatus.FINALISED,
+        quorum_roll__isnull=True,
+        organisation__path__startswith=organisation_path,
+        type_links__type__in=[t for t in MeetingType.values if rules.quorum_applies(t)],
+    ).distinct()
+    stored = 0
+    for meeting in missing.select_related("organisation").prefetch_related("type_links"):
+        roll = [check.as_stored() for check in selectors.quorum_as_of_day(meeting)]
+        # Not a new version of the record: the roll it had on the day, as the migration fills it for old records.
+        Meeting.all_objects.filter(pk=meeting.pk).update(quorum_roll=roll)
+        stored += 1
+    return stored
+
+
+@transaction.atomic
 def meeting_amend(*, meeting: Meeting, by, field: str, new_value: str, reason: str) -> Amendment:
     """Correct a finalised record: the new value takes effect, the original stays in the amendment, visible."""
     _lock(meeting, None)

@@ -259,3 +259,19 @@ def test_without_quorum_the_figures_are_stored_with_the_reason(world):
     services.meeting_finalise(meeting=meeting, by=world.secretary_a, without_quorum_reason="抢修任务")
     meeting.refresh_from_db()
     assert meeting.quorum_roll[0]["met"] is False and meeting.without_quorum_reason == "抢修任务"
+
+
+def test_records_written_in_bulk_get_their_roll_once(world):
+    """`quorum_rolls_store` (for seeders writing past the services) stores the day's roll of finalised records
+    without one, and leaves the others; a second run stores nothing."""
+    late = _confirmed_the_day_after(world)
+    starts_at = timezone.make_aware(datetime.combine(_meeting_day(), time(9)))
+    bulk = make_meeting(world.branch_a, [T.GENERAL_MEETING], starts_at=starts_at, attendees=[late], present=[late])
+    make_meeting(world.branch_a, [T.THEME_DAY], starts_at=starts_at)
+    make_meeting(world.branch_b, [T.GENERAL_MEETING], starts_at=starts_at)
+    versions = bulk.history.count()
+    assert services.quorum_rolls_store(organisation_path=world.p1.path) == 1
+    bulk.refresh_from_db()
+    assert bulk.quorum_roll == [c.as_stored() for c in selectors.quorum_as_of_day(bulk)]
+    assert late.pk not in bulk.quorum_roll[0]["voters"] and bulk.history.count() == versions
+    assert services.quorum_rolls_store(organisation_path=world.p1.path) == 0
