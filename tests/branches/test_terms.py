@@ -301,3 +301,28 @@ def test_a_general_branch_term_alerts_its_secretary_and_the_parents_reviewers(wo
     assert all(n.body.startswith("丙党总支委员会任期于") for n in notices)
     compliance_alerts_create(today=today)
     assert notices.count() == 2
+
+
+def test_the_admin_holds_an_extension_to_the_same_rule(rf, world):
+    """In the Django admin too, an extension ends after the term and at most a year later, with its approval."""
+    from django.contrib import admin
+
+    term = _term(world, date(2023, 3, 1))
+    request = rf.get("/")
+    request.user = world.admin
+    form_class = admin.site._registry[CommitteeTerm].get_form(request, term)
+    data = {
+        "organisation": world.branch_a.pk,
+        "elected_on": "2023-03-01",
+        "term_ends_on": "2026-03-01",
+        "is_current": "on",
+        "extended_until": "2027-03-02",
+        "extension_approved_on": "2026-02-01",
+    }
+    form = form_class(data=data, instance=term)
+    assert not form.is_valid()
+    assert form.errors["extended_until"] == ["延期后的届满日期应晚于原届满日期，且延期最长不超过一年。"]
+    form = form_class(data={**data, "extended_until": "2027-03-01"}, instance=term)
+    assert form.is_valid(), form.errors
+    form = form_class(data={**data, "extension_approved_on": ""}, instance=term)
+    assert form.errors["extension_approved_on"] == ["请填写上级党组织批准延期的日期。"]
