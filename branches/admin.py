@@ -4,8 +4,10 @@ Every save, move and delete here tells the apps above through the services' hook
 `services.committee_changed`), as the services themselves do.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
@@ -59,10 +61,28 @@ class CommitteePostInline(admin.TabularInline):
     autocomplete_fields = ("member",)
 
 
+class CommitteeTermAdminForm(forms.ModelForm):
+    """A term as the admin edits it; an extension follows the rule the portal's page applies."""
+
+    class Meta:
+        model = CommitteeTerm
+        fields = ("organisation", "elected_on", "term_ends_on", "extended_until", "extension_approved_on", "is_current")
+
+    def clean(self):
+        cleaned = super().clean()
+        ends, until = cleaned.get("term_ends_on"), cleaned.get("extended_until")
+        if ends and until and not rules.extension_allowed(ends, until):
+            self.add_error("extended_until", _("延期后的届满日期应晚于原届满日期，且延期最长不超过一年。"))
+        if until and not cleaned.get("extension_approved_on") and "extension_approved_on" not in self.errors:
+            self.add_error("extension_approved_on", _("请填写上级党组织批准延期的日期。"))
+        return cleaned
+
+
 @admin.register(CommitteeTerm)
 class CommitteeTermAdmin(DateRangesAdminMixin, SimpleHistoryAdmin):
     date_ranges = rules.TERM_DATE_RANGES
-    list_display = ("organisation", "elected_on", "term_ends_on", "is_current")
+    form = CommitteeTermAdminForm
+    list_display = ("organisation", "elected_on", "term_ends_on", "extended_until", "is_current")
     list_filter = ("is_current",)
     search_fields = ("organisation__name", "organisation__code")
     autocomplete_fields = ("organisation",)

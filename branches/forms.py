@@ -107,10 +107,10 @@ SINGLE_POSTS = [post for post in Post if post != Post.COMMITTEE_MEMBER]
 
 
 class CommitteeTermForm(forms.Form):
-    """A committee election: the date and who holds each post, chosen from the branch's 正式党员 (`eligible`, from
-    the view).
+    """A committee election: the date and who holds each post, chosen from the 正式党员 with 被选举权 (of the branch,
+    or for a 党总支 or 党委 of the branches below it; `eligible`, from the view).
 
-    The branch's eligible members are read once; every select uses the same list.
+    The eligible members are read once; every select uses the same list.
     """
 
     elected_on = forms.DateField(label=_("选举日期"), widget=DateInput)
@@ -125,16 +125,23 @@ class CommitteeTermForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        today = timezone.localdate()
         self.eligible = {member.pk: member for member in eligible}
         names = Counter(member.name for member in self.eligible.values())
-        choices = [
-            (pk, f"{m.name}（{m.id_number_masked[-4:]}）" if names[m.name] > 1 else m.name)
-            for pk, m in self.eligible.items()
-        ]
-        today = timezone.localdate()
+
+        def label(m) -> str:
+            if not organisation.is_branch:  # a 党总支's or 党委's members come from several branches
+                return f"{m.name}（{m.organisation.name}）"
+            return f"{m.name}（{m.id_number_masked[-4:]}）" if names[m.name] > 1 else m.name
+
+        choices = [(pk, label(m)) for pk, m in self.eligible.items()]
         limit_dates(self, {"elected_on": rules.ELECTED_ON_RANGE})
-        self.fields["elected_on"].help_text = _("任期届满日期按领域类型自动计算（%(years)s年）。") % {
-            "years": rules.term_years(organisation.domain)
+        if organisation.is_branch:
+            help_text = _("任期届满日期按领域类型自动计算（%(years)s年）。")
+        else:
+            help_text = _("任期届满日期按组织层级和领域类型自动计算（%(years)s年）。")
+        self.fields["elected_on"].help_text = help_text % {
+            "years": rules.term_years(organisation.domain, organisation.level)
         }
         self.initial.setdefault("elected_on", today)
         for post in SINGLE_POSTS:
@@ -188,7 +195,7 @@ class CommitteeTermForm(forms.Form):
             if pk in seen:
                 self.add_error("committee_members", _("该党员已担任%(post)s。") % {"post": seen[pk]})
                 break
-        if not self.errors and len(self.posts()) > rules.COMMITTEE_MAX:
+        if not self.errors and self.organisation.is_branch and len(self.posts()) > rules.COMMITTEE_MAX:
             self.add_error(None, _("支部委员会一般不超过7人。"))
         return cleaned
 
@@ -202,3 +209,43 @@ class CommitteeTermForm(forms.Form):
         for pk in self.cleaned_data.get("committee_members") or []:
             pairs.append((self.eligible[pk], Post.COMMITTEE_MEMBER.value))
         return pairs
+
+
+class CommitteeExtensionForm(forms.Form):
+    """An approved extension of the current term (延期换届): the new end and the date the superior approved it."""
+
+    extended_until = forms.DateField(label=_("延期至"), widget=DateInput)
+    extension_approved_on = forms.DateField(label=_("上级党组织批准日期"), widget=DateInput)
+
+    def __init__(self, *args, term: CommitteeTerm, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.term = term
+        limit_dates(
+            self,
+            {"extended_until": rules.EXTENDED_UNTIL_RANGE, "extension_approved_on": rules.EXTENSION_APPROVED_ON_RANGE},
+        )
+        self.fields["extended_until"].help_text = _("原任期届满日期为%(end)s，延期最长不超过一年。") % {
+            "end": term.term_ends_on.isoformat()
+        }
+        if term.extended_until is not None:
+            self.initial.setdefault("extended_until", term.extended_until)
+            self.initial.setdefault("extension_approved_on", term.extension_approved_on)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Row(Column("extended_until", css_class="col-md-6"), Column("extension_approved_on", css_class="col-md-6")),
+            save_and_cancel(),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        problems = services.extension_check(
+            term=self.term,
+            extended_until=cleaned.get("extended_until"),
+            approved_on=cleaned.get("extension_approved_on"),
+        )
+        for field, message in problems.items():
+            self.add_error(field if field in self.fields else None, message)
+        return cleaned

@@ -1,4 +1,4 @@
-"""The organisation tree, branch committee terms and reviewers (who holds a post is known in `members`)."""
+"""The organisation tree, committees and their terms (who holds a post is known in `members`), and reviewers."""
 
 from datetime import date
 
@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
+
+from . import rules
 
 
 class Level(models.TextChoices):
@@ -69,13 +71,20 @@ class Organisation(MP_Node):
 
 
 class CommitteeTerm(models.Model):
-    """One elected term of a branch committee (支部委员会); the newest is the current one."""
+    """One elected term of a committee (支部委员会, 党总支 or 党委委员会); the newest is the current one."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="committee_terms", verbose_name=_("党组织")
     )
     elected_on = models.DateField(_("选举日期"))
     term_ends_on = models.DateField(_("任期届满日期"))
+    extended_until = models.DateField(
+        _("延期至"),
+        null=True,
+        blank=True,
+        help_text=_("经上级党组织批准延期换届的，填写延期后的届满日期（至多一年）。"),
+    )
+    extension_approved_on = models.DateField(_("延期批准日期"), null=True, blank=True)
     is_current = models.BooleanField(_("现任"), default=True)
     history = HistoricalRecords()
 
@@ -90,10 +99,23 @@ class CommitteeTerm(models.Model):
             models.CheckConstraint(
                 condition=models.Q(term_ends_on__gt=models.F("elected_on")), name="term_ends_after_election"
             ),
+            models.CheckConstraint(
+                condition=models.Q(extended_until__isnull=True, extension_approved_on__isnull=True)
+                | models.Q(
+                    extended_until__gt=models.F("term_ends_on"),
+                    extension_approved_on__isnull=False,
+                ),
+                name="term_extension_approved_and_later",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.elected_on:%Y}"
+
+    @property
+    def ends_on(self) -> date:
+        """The day the term actually ends: an approved extension's end, else 任期届满日期 (`rules.term_end`)."""
+        return rules.term_end(self.term_ends_on, self.extended_until)
 
 
 class ReviewerAppointmentQuerySet(models.QuerySet):

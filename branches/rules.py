@@ -62,31 +62,71 @@ FOUNDED_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=0)
 ELECTED_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=0)
 #: 任期届满日期: at most the longest term (5 years) and a year's extension after an election held today at the latest.
 TERM_ENDS_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=6)
+#: 延期至 (an approved extension's end): within the same bounds as a term's end.
+EXTENDED_UNTIL_RANGE = TERM_ENDS_ON_RANGE
+#: 延期批准日期: an approval already given, so from the Party's founding to today.
+EXTENSION_APPROVED_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=0)
 #: 任命日期 of a reviewer: appointments may be entered up to a year ahead.
 APPOINTED_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=1)
 #: 截止日期 of a reviewer appointment: up to ten years ahead.
 APPOINTMENT_ENDS_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=10)
 
 ORGANISATION_DATE_RANGES = {"founded_on": FOUNDED_ON_RANGE}
-TERM_DATE_RANGES = {"elected_on": ELECTED_ON_RANGE, "term_ends_on": TERM_ENDS_ON_RANGE}
+TERM_DATE_RANGES = {
+    "elected_on": ELECTED_ON_RANGE,
+    "term_ends_on": TERM_ENDS_ON_RANGE,
+    "extended_until": EXTENDED_UNTIL_RANGE,
+    "extension_approved_on": EXTENSION_APPROVED_ON_RANGE,
+}
 APPOINTMENT_DATE_RANGES = {"appointed_on": APPOINTED_ON_RANGE, "ends_on": APPOINTMENT_ENDS_ON_RANGE}
 
 
 # --- Terms ---------------------------------------------------------------------------------------------------------
 
+#: Levels whose committee is elected for a term (换届): every level but the 党小组 (which has a 组长, no committee).
+#: As stored by `models.Level`; the rules take plain values.
+BRANCH, GENERAL_BRANCH, PRIMARY_COMMITTEE, SUPERIOR_COMMITTEE = (
+    "branch",
+    "general_branch",
+    "primary_committee",
+    "superior_committee",
+)
+ELECTING_LEVELS = (SUPERIOR_COMMITTEE, PRIMARY_COMMITTEE, GENERAL_BRANCH, BRANCH)
+#: Levels that are a 党委 (a 基层党委 or a higher 党委): their committees serve five years whatever the domain.
+COMMITTEE_LEVELS = (SUPERIOR_COMMITTEE, PRIMARY_COMMITTEE)
+#: An extension of a term (延期换届) is at most one year and needs the superior's approval.
+EXTENSION_MAX_YEARS = 1
 
-def term_years(domain: str) -> int:
-    """换届: 5 years for 村 and 社区 branches, 3 years for other branches."""
+
+def term_years(domain: str, level: str = BRANCH) -> int:
+    """Term (换届): 党支部 and 党总支 serve 5 years in 村 and 社区 and 3 years elsewhere; a 基层党委 (and a higher
+    党委) serves 5 years."""
+    if level in COMMITTEE_LEVELS:
+        return 5
     return 5 if domain in FIVE_YEAR_TERM_DOMAINS else 3
 
 
-def term_ends_on(domain: str, elected_on: date) -> date:
-    """The day a committee's term ends: the election day plus the term for the branch's domain."""
-    return years_after(elected_on, term_years(domain))
+def term_ends_on(domain: str, elected_on: date, level: str = BRANCH) -> date:
+    """The day a committee's term ends: the election day plus the term for the organisation's level and domain."""
+    return years_after(elected_on, term_years(domain, level))
+
+
+def extension_allowed(term_ends_on: date, extended_until: date) -> bool:
+    """Term (换届): an extension ends after the term would have and at most one year later (the superior approves
+    it; the approval's date is recorded with it)."""
+    return term_ends_on < extended_until <= years_after(term_ends_on, EXTENSION_MAX_YEARS)
+
+
+def term_end(term_ends_on: date, extended_until: date | None) -> date:
+    """The day a term actually ends: the approved extension's end when there is one, else the term's own end."""
+    return extended_until if extended_until is not None else term_ends_on
 
 
 def term_state(ends_on: date | None, today: date) -> str:
-    """换届 warning: 'overdue' after the end, 'due_soon' within 90 days of it, else 'ok'."""
+    """换届 warning: 'overdue' after the end, 'due_soon' within 90 days of it, else 'ok'.
+
+    `ends_on` is the end in force (`term_end`: an approved extension moves it).
+    """
     if ends_on is None:
         return "none"
     if today > ends_on:

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Organisation
+from .models import Level, Organisation
 
 
 def organisations_overview(tops: Sequence[str] | None) -> QuerySet[Organisation]:
@@ -36,6 +36,13 @@ def organisation_children(organisation: Organisation) -> QuerySet[Organisation]:
 def organisation_ancestors(organisation: Organisation) -> list[Organisation]:
     """The organisations above this one, from the root down (one query)."""
     return list(Organisation.objects.get_ancestors(organisation))
+
+
+def branch_ids_under(organisation: Organisation) -> list[int]:
+    """The ids of the 党支部 in an organisation's subtree (where its members are: members belong to branches)."""
+    return list(
+        Organisation.objects.filter(path__startswith=organisation.path, level=Level.BRANCH).values_list("pk", flat=True)
+    )
 
 
 def organisation_history(organisation: Organisation) -> QuerySet:

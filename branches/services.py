@@ -1,13 +1,14 @@
 """Every write to the organisation tree (committee elections, which name people, are `members.services`)."""
 
 from collections.abc import Callable
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import rules
-from .dates import date_range_problems
+from .dates import date_range_problem, date_range_problems
 from .errors import DomainError, NotPermitted
 from .models import CommitteeTerm, Level, Organisation
 from .permissions import Actor
@@ -164,3 +165,54 @@ def organisation_update(*, organisation: Organisation, data: dict, by: Actor) ->
     organisation.save()
     organisation_changed(organisation)
     return organisation
+
+
+def extension_check(*, term: CommitteeTerm, extended_until: date | None, approved_on: date | None) -> dict[str, str]:
+    """Return the problems of an extension (延期换届) as {field: Chinese message}; empty when valid.
+
+    Term (换届): only the current term is extended, by at most one year after its end, with the date the superior
+    approved it (not before the election, not after today).
+    """
+    problems: dict[str, str] = {}
+    if not term.is_current:
+        return {"__all__": _("只能为现任委员会办理延期换届。")}
+    if extended_until is None:
+        problems["extended_until"] = _("请填写延期后的届满日期。")
+    else:
+        out_of_range = date_range_problem(extended_until, rules.EXTENDED_UNTIL_RANGE)
+        if out_of_range:
+            problems["extended_until"] = out_of_range
+        elif not rules.extension_allowed(term.term_ends_on, extended_until):
+            problems["extended_until"] = _(
+                "延期后的届满日期应晚于原届满日期（%(end)s），且延期最长不超过一年。"
+            ) % {"end": term.term_ends_on.isoformat()}
+    if approved_on is None:
+        problems["extension_approved_on"] = _("请填写上级党组织批准延期的日期。")
+    else:
+        out_of_range = date_range_problem(approved_on, rules.EXTENSION_APPROVED_ON_RANGE)
+        if out_of_range:
+            problems["extension_approved_on"] = out_of_range
+        elif approved_on < term.elected_on:
+            problems["extension_approved_on"] = _("批准日期不能早于本届选举日期（%(date)s）。") % {
+                "date": term.elected_on.isoformat()
+            }
+    return problems
+
+
+@transaction.atomic
+def committee_term_extend(
+    *, term: CommitteeTerm, extended_until: date, approved_on: date, by: Actor
+) -> CommitteeTerm:
+    """Record an approved extension of the current term (延期换届): the term then ends on `extended_until`, and the
+    warnings (due soon, overdue) follow the new end. Recording it again corrects it; the history keeps each.
+
+    Recorded by those who record the organisation's committee elections (`by.may_elect`)."""
+    if not by.may_elect(term.organisation):
+        raise NotPermitted
+    term = CommitteeTerm.objects.select_for_update().get(pk=term.pk)
+    _raise_first(extension_check(term=term, extended_until=extended_until, approved_on=approved_on))
+    term.extended_until = extended_until
+    term.extension_approved_on = approved_on
+    term.save(update_fields=["extended_until", "extension_approved_on"])
+    committee_changed(term)
+    return term

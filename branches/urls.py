@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/new/", views.OrganisationCreateView.as_view(), name="create"),
     path("<int:pk>/edit/", views.OrganisationUpdateView.as_view(), name="edit"),
     path("<int:pk>/committee/", views.CommitteeStartView.as_view(), name="committee"),
+    path("<int:pk>/committee/extend/", views.CommitteeExtendView.as_view(), name="committee_extend"),
     path("<int:pk>/history/", views.OrganisationHistoryView.as_view(), name="history"),
 ]

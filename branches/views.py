@@ -23,7 +23,7 @@ from members.access.views import ScopedObjectMixin, ScopedViewMixin
 
 from . import rules, selectors, services
 from .errors import DomainError
-from .forms import CommitteeTermForm, OrganisationForm
+from .forms import CommitteeExtensionForm, CommitteeTermForm, OrganisationForm
 from .models import Form, Organisation
 from .paging import paginate
 
@@ -128,8 +128,8 @@ class OrganisationDetailView(OrganisationViewMixin, TemplateView):
         return super().get_context_data(
             term=term,
             posts=list(term.posts.all()) if term else [],
-            term_state=rules.term_state(term.term_ends_on if term else None, today),
-            past_terms=past_terms if organisation.is_branch else [],
+            term_state=rules.term_state(term.ends_on if term else None, today),
+            past_terms=past_terms,
             figures=figures,
             problems=problems,
             children=children,
@@ -232,8 +232,13 @@ class OrganisationUpdateView(OrganisationViewMixin, FormView):
         return HttpResponseRedirect(updated.get_absolute_url())
 
 
+def committee_label(organisation: Organisation) -> str:
+    """What the organisation's committee is called: 支部委员会 for a branch, 委员会 above it."""
+    return _("支部委员会") if organisation.is_branch else _("委员会")
+
+
 class CommitteeStartView(OrganisationViewMixin, FormView):
-    """Record a committee election (换届) of a branch: the new term becomes current, the old one ends."""
+    """Record a committee election (换届) of a 党支部, 党总支 or 党委: the new term is current, the old one ends."""
 
     template_name = "branches/committee_form.html"
     form_class = CommitteeTermForm
@@ -249,12 +254,14 @@ class CommitteeStartView(OrganisationViewMixin, FormView):
         return {
             **super().get_form_kwargs(),
             "organisation": self.organisation,
-            "eligible": member_selectors.branch_members_eligible(self.organisation),
+            "eligible": member_selectors.committee_members_eligible(self.organisation, timezone.localdate()),
             "current": self.current,
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(current=self.current, **kwargs)
+        return super().get_context_data(
+            current=self.current, committee_label=committee_label(self.organisation), **kwargs
+        )
 
     def form_valid(self, form):
         try:
@@ -267,16 +274,59 @@ class CommitteeStartView(OrganisationViewMixin, FormView):
         except DomainError as error:
             error.add_to(form)
             return self.form_invalid(form)
-        messages.success(
-            self.request,
+        message = (
             _("已记录%(name)s支部委员会换届，本届任期至%(date)s。")
-            % {"name": self.organisation.name, "date": term.term_ends_on.isoformat()},
+            if self.organisation.is_branch
+            else _("已记录%(name)s委员会换届，本届任期至%(date)s。")
         )
+        values = {"name": self.organisation.name, "date": term.term_ends_on.isoformat()}
+        messages.success(self.request, message % values)
         # A secretary who is not in the new committee no longer manages the branch: send them home instead.
         fresh_user = get_user_model().objects.get(pk=self.request.user.pk)
         if scope_for(fresh_user).may_read_organisation(self.organisation):
             return HttpResponseRedirect(self.organisation.get_absolute_url())
         return HttpResponseRedirect(resolve_url("home"))
+
+
+class CommitteeExtendView(OrganisationViewMixin, FormView):
+    """Record the superior's approval to extend the current term (延期换届), by at most one year."""
+
+    template_name = "branches/committee_extend.html"
+    form_class = CommitteeExtensionForm
+
+    def allowed(self, organisation) -> bool:
+        if not self.scope.may_elect(organisation):
+            return False
+        self.term = member_selectors.committee_current(organisation)
+        return self.term is not None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "term": self.term}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(term=self.term, committee_label=committee_label(self.organisation), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            term = services.committee_term_extend(
+                term=self.term,
+                extended_until=form.cleaned_data["extended_until"],
+                approved_on=form.cleaned_data["extension_approved_on"],
+                by=self.scope,
+            )
+        except DomainError as error:
+            error.add_to(form)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("已记录%(name)s延期换届：经%(approved)s批准，本届任期延至%(date)s。")
+            % {
+                "name": self.organisation.name,
+                "approved": term.extension_approved_on.isoformat(),
+                "date": term.extended_until.isoformat(),
+            },
+        )
+        return HttpResponseRedirect(self.organisation.get_absolute_url())
 
 
 class OrganisationHistoryView(OrganisationViewMixin, TemplateView):

@@ -156,7 +156,12 @@ class ComplianceView(OrganisationPageMixin, TemplateView):
             for result in page_results
         ]
         query = urlencode({"period": period.code, **({"status": status} if status else {})})
+        year = rules.period_range(Period.YEAR, period.year)
+        lectures = selectors.secretary_lectures(selectors.lecturing_committees_under(self.organisation), year, today)
         return super().get_context_data(
+            # 支部工作条例 §16: the 书记 of each 党委 here gives a 党课 a year (the chosen period's year).
+            secretary_lectures=[(item, self.scope.may_plan_meeting(item.organisation)) for item in lectures],
+            lecture_year=year,
             organisation=self.organisation,
             breadcrumbs=self.breadcrumbs(),
             form=form,

@@ -18,6 +18,7 @@ from fpdf import FPDF
 from branches.downloads import download_name
 from branches.unreadable_dates import date_text, is_unreadable, time_text
 
+from . import selectors
 from .models import AttendanceState, Meeting, MeetingStatus
 
 VENDORED_FONT = Path(settings.BASE_DIR) / "static" / "vendor" / "wqy-microhei-0.2.0-beta" / "wqy-microhei.ttc"
@@ -87,6 +88,18 @@ def attendance_lines(meeting: Meeting) -> AttendanceLines:
         elif attendance.state == AttendanceState.ABSENT:
             absent.append(name)
     return AttendanceLines(expected, present, leave, absent)
+
+
+def quorum_line(check: selectors.QuorumCheck) -> str:
+    """One type's quorum on the minutes: voters expected and present, the fewest needed, and the outcome."""
+    outcome = _("达到法定人数") if check.met else _("未达到法定人数")
+    return _("%(type)s：有表决权应到 %(expected)d 人，实到 %(present)d 人，至少需 %(needed)d 人，%(outcome)s") % {
+        "type": check.label,
+        "expected": check.voting_expected,
+        "present": check.voting_present,
+        "needed": check.needed,
+        "outcome": outcome,
+    }
 
 
 class MinutesDocument(FPDF):
@@ -187,6 +200,9 @@ def minutes_pdf(meeting: Meeting) -> bytes:
         f"{g.name}（{g.get_kind_display()}{'，' + g.note if g.note else ''}）" for g in meeting.guests.all()
     ]
     w.field(_("列席"), "、".join(guests))
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.FINALISED):
+        for check in selectors.meeting_quorum(meeting):  # a finalised record's figures as stored when finalised
+            w.field(_("法定人数"), quorum_line(check))
     if meeting.without_quorum_reason:
         w.field(_("未达法定人数说明"), meeting.without_quorum_reason)
 

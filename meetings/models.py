@@ -99,6 +99,9 @@ class Meeting(models.Model):
     recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True, editable=False)
     is_backfilled = models.BooleanField(_("补录"), default=False, editable=False)
     without_quorum_reason = models.TextField(_("未达法定人数说明"), blank=True)
+    #: Stored when the record is finalised, so its quorum never changes afterwards: per type with a quorum, the ids
+    #: of those who had a vote on the day, and the figures (expected, present, needed, met, election).
+    quorum_roll = models.JSONField(_("归档时的表决权名单与法定人数"), null=True, blank=True, editable=False)
     finalised_at = models.DateTimeField(_("归档时间"), null=True, blank=True, editable=False)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from branches.rules import PARTY_FOUNDED, DateRange
+from branches.rules import COMMITTEE_LEVELS, PARTY_FOUNDED, DateRange
 
 from .models import MeetingType, Period
 
@@ -328,6 +328,59 @@ def quorum_met(meeting_type: str, voting_expected: int, voting_present: int, ele
     if not quorum_applies(meeting_type):
         return True
     return voting_present >= quorum_needed(meeting_type, voting_expected, election)
+
+
+# --- The 党委书记's 党课 --------------------------------------------------------------------------------------------
+
+#: 支部工作条例 §16: the 书记 of each 党委 (a 基层党委 or a higher 党委) gives at least one 党课 a year for its subtree.
+SECRETARY_LECTURES_PER_YEAR = 1
+#: The levels that are a 党委 and owe it (as stored by `branches.models.Level`).
+LECTURING_COMMITTEE_LEVELS = COMMITTEE_LEVELS
+
+
+def owes_secretary_lecture(level: str) -> bool:
+    """支部工作条例 §16: each 党委 (基层党委 and higher) owes a yearly 党课 by its 书记; branches and 党总支 do not."""
+    return level in LECTURING_COMMITTEE_LEVELS
+
+
+def secretary_lecture_required(year: PeriodRange, founded_on: date | None) -> int:
+    """How many 党课 by the 书记 a 党委 owes in a year: one (支部工作条例 §16), once the year ends after the day the
+    党委 was founded (a requirement applies from the founding day: only periods ending after it are due)."""
+    if founded_on is not None and year.end <= founded_on:
+        return 0
+    return SECRETARY_LECTURES_PER_YEAR
+
+
+def secretary_lecture_status(held: int, year: PeriodRange, today: date, founded_on: date | None = None) -> str:
+    """The yearly 党课 by the 党委书记 (支部工作条例 §16) for a year: green once given, red when the year ended
+    without it, yellow in the year's last quarter (`compliance_status`), neutral before; neutral when not owed."""
+    return compliance_status(secretary_lecture_required(year, founded_on), held, year.start, year.end, today)
+
+
+# --- Votes -------------------------------------------------------------------------------------------------------
+
+
+def votes_to_pass(voting_entitled: int) -> int:
+    """The fewest votes in favour that carry a decision: more than half of those entitled to vote (应到会有表决权的
+    党员), not of those present — 支部党员大会 admitting a member: "more than half of the voting members in favour"."""
+    return voting_entitled // 2 + 1
+
+
+def vote_passed(*, voting_entitled: int, voting_present: int, in_favour: int, election: bool = False) -> bool:
+    """The outcome of a vote at a 支部党员大会 ("Organisational life", Quorum; "Admission" of "Development"):
+
+    - the meeting must have its quorum: more than half of the voting members present, at least four fifths for an
+      election (`quorum_met`, the one quorum rule);
+    - more than half of all those entitled to vote must be in favour (`votes_to_pass`).
+
+    预备党员 and members under 留党察看 have no vote: callers count voters only. Impossible figures (more present than
+    entitled, more in favour than present, negatives) raise ValueError.
+    """
+    if min(voting_entitled, voting_present, in_favour) < 0 or not in_favour <= voting_present <= voting_entitled:
+        raise ValueError("vote figures: 0 <= in_favour <= voting_present <= voting_entitled")
+    if not quorum_met(MeetingType.GENERAL_MEETING, voting_entitled, voting_present, election):
+        return False
+    return in_favour >= votes_to_pass(voting_entitled)
 
 
 # --- Records ------------------------------------------------------------------------------------------------------

@@ -9,9 +9,11 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from branches.models import Level, Organisation
+from branches.dates import local_day
+from branches.models import CommitteeTerm, Level, Organisation
+from members import rules as member_rules
 from members.access import Scope
-from members.models import MEMBER_STATUSES, CommitteePost, Member, Status
+from members.models import MEMBER_STATUSES, CommitteePost, Member, Post
 
 from . import rules
 from .compliance.engine import (  # noqa: F401  (re-exported: the compliance reads other apps use)
@@ -66,8 +68,23 @@ def committee_members_of(organisation: Organisation) -> QuerySet[Member]:
     return Member.objects.filter(pk__in=holders)
 
 
+def secretary_of(organisation: Organisation) -> Member | None:
+    """The holder of 书记 in an organisation's current committee term, if any."""
+    return Member.objects.filter(
+        committee_posts__term__organisation=branch_of(organisation),
+        committee_posts__term__is_current=True,
+        committee_posts__post=Post.SECRETARY,
+    ).first()
+
+
 def members_expected_for(organisation: Organisation, types: Iterable[str]) -> QuerySet[Member]:
-    """Who is expected at a meeting of these types ("who attends"): all members, the committee, the group."""
+    """Who is expected at a meeting of these types ("who attends"): all members, the committee, the group.
+
+    A 党委's own meeting (its 书记's yearly 党课, given for the whole subtree, whose branches keep their own
+    records) expects the 党委's committee.
+    """
+    if rules.owes_secretary_lecture(organisation.level):
+        return committee_members_of(organisation).order_by("name", "pk")
     sources = rules.expected_attendees(list(types))
     q = Q(pk__in=[])
     if rules.ALL_MEMBERS in sources:
@@ -80,7 +97,10 @@ def members_expected_for(organisation: Organisation, types: Iterable[str]) -> Qu
 
 
 def members_who_may_attend(organisation: Organisation) -> QuerySet[Member]:
-    """Everyone who may be put on a meeting's list: party members of the meeting's branch."""
+    """Everyone who may be put on a meeting's list, or host, record or lecture at it: party members of the meeting's
+    branch; for a 党委's own meeting, the holders of a post in its current committee term."""
+    if rules.owes_secretary_lecture(organisation.level):
+        return committee_members_of(organisation).order_by("name", "pk")
     return Member.objects.filter(organisation=branch_of(organisation), status__in=MEMBER_STATUSES).order_by(
         "name", "pk"
     )
@@ -193,42 +213,214 @@ def attendance_history_for(member: Member) -> QuerySet[Attendance]:
 
 @dataclass(frozen=True)
 class QuorumCheck:
-    """The quorum figures of one type of a meeting, for the finalise page."""
+    """The quorum figures of one type of a meeting: who had a vote on the day (`voters`), how many of them were
+    present, how many were needed and whether the quorum was met. A finalised record keeps these as they were
+    (`Meeting.quorum_roll`)."""
 
     meeting_type: str
     voting_expected: int
     voting_present: int
     needed: int
     met: bool
+    voters: tuple[int, ...] = ()
+    election: bool = False
 
     @property
     def label(self) -> str:
         return str(MeetingType(self.meeting_type).label)
 
+    def as_stored(self) -> dict:
+        """The form `Meeting.quorum_roll` keeps, one entry per type."""
+        return {
+            "type": self.meeting_type,
+            "voters": list(self.voters),
+            "expected": self.voting_expected,
+            "present": self.voting_present,
+            "needed": self.needed,
+            "met": self.met,
+            "election": self.election,
+        }
 
-def meeting_quorum(meeting: Meeting) -> list[QuorumCheck]:
-    """Quorum of each type of the meeting that has one (支部委员会, 支部党员大会).
+    @classmethod
+    def from_stored(cls, entry: dict) -> "QuorumCheck":
+        return cls(
+            meeting_type=entry["type"],
+            voting_expected=entry["expected"],
+            voting_present=entry["present"],
+            needed=entry["needed"],
+            met=entry["met"],
+            voters=tuple(entry.get("voters") or ()),
+            election=bool(entry.get("election")),
+        )
 
-    支部委员会: the current committee's post holders are expected; 支部党员大会: every 正式党员 of the branch
-    (or group) is expected, whether on the list or not, so removing people from the list cannot make a quorum.
-    预备党员 are not counted.
+
+def meeting_day(meeting: Meeting) -> date:
+    """The local calendar day a meeting was held on: the day its roll is taken."""
+    return local_day(meeting.starts_at)
+
+
+def _voters_among(people: Iterable[tuple], day: date) -> set[int]:
+    """The ids of those with a vote on `day` among (id, status, joined_on, confirmed_on, probation from, until)."""
+    return {
+        pk
+        for pk, status, joined, confirmed, probation_from, probation_until in people
+        if member_rules.has_vote_on(
+            status=status,
+            joined_on=joined,
+            confirmed_on=confirmed,
+            probation_starts_on=probation_from,
+            probation_ends_on=probation_until,
+            day=day,
+        )
+    }
+
+
+_VOTE_FIELDS = ("pk", "status", "joined_on", "confirmed_on", "probation_starts_on", "probation_ends_on")
+
+
+def committee_term_on(organisation: Organisation, day: date) -> CommitteeTerm | None:
+    """The committee term in force on `day`: the latest elected on or before it; the current one when none was
+    (a meeting before the first election recorded)."""
+    terms = CommitteeTerm.objects.filter(organisation=branch_of(organisation)).order_by("-elected_on", "-pk")
+    return terms.filter(elected_on__lte=day).first() or terms.filter(is_current=True).first()
+
+
+def voters_on(meeting_type: str, organisation: Organisation, day: date) -> set[int]:
+    """Who had a vote at a meeting of this type held on `day` (Quorum: "Who may vote is decided on the day of the
+    meeting"): for a 支部委员会 the post holders of the term in force that day, for a 支部党员大会 every member of
+    the branch (or group); each only when a 正式党员 on that day and not under 留党察看
+    (`members.rules.has_vote_on`)."""
+    if meeting_type == MeetingType.COMMITTEE_MEETING:
+        term = committee_term_on(organisation, day)
+        if term is None:
+            return set()
+        people = Member.objects.filter(committee_posts__term=term)
+    else:
+        people = members_of(organisation)
+    return _voters_among(people.values_list(*_VOTE_FIELDS), day)
+
+
+def quorum_as_of_day(meeting: Meeting) -> list[QuorumCheck]:
+    """The quorum of each type of the meeting that has one (支部委员会, 支部党员大会), with the roll taken as of the
+    meeting's day from the records as they stand (`voters_on`).
+
+    Every voter counts as expected, whether on the list or not, so removing people from the list cannot make a
+    quorum; 预备党员 and members under 留党察看 are not counted.
     """
     checks = []
+    types = [t for t in meeting.types if rules.quorum_applies(t)]
+    if not types:
+        return checks
+    day = meeting_day(meeting)
     present_ids = set(meeting.attendances.filter(state=AttendanceState.PRESENT).values_list("member_id", flat=True))
-    for meeting_type in meeting.types:
-        if not rules.quorum_applies(meeting_type):
-            continue
-        if meeting_type == MeetingType.COMMITTEE_MEETING:
-            voters = set(committee_members_of(meeting.organisation).values_list("pk", flat=True))
-            election = False
-        else:
-            voters = set(members_of(meeting.organisation).filter(status=Status.FULL).values_list("pk", flat=True))
-            election = meeting.is_election
+    for meeting_type in types:
+        voters = voters_on(meeting_type, meeting.organisation, day)
+        election = meeting.is_election and meeting_type == MeetingType.GENERAL_MEETING
         present = len(voters & present_ids)
         needed = rules.quorum_needed(meeting_type, len(voters), election)
         met = rules.quorum_met(meeting_type, len(voters), present, election)
-        checks.append(QuorumCheck(meeting_type, len(voters), present, needed, met))
+        checks.append(QuorumCheck(meeting_type, len(voters), present, needed, met, tuple(sorted(voters)), election))
     return checks
+
+
+def meeting_quorum(meeting: Meeting) -> list[QuorumCheck]:
+    """The quorum figures a page, the minutes or a service shows for a meeting: those stored when it was finalised
+    (the record never changes its roll afterwards), otherwise taken as of the meeting's day (`quorum_as_of_day`)."""
+    if meeting.status == MeetingStatus.FINALISED and meeting.quorum_roll is not None:
+        return [QuorumCheck.from_stored(entry) for entry in meeting.quorum_roll]
+    return quorum_as_of_day(meeting)
+
+
+# --- The 党委书记's yearly 党课 ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SecretaryLecture:
+    """Whether a 党委's 书记 gave the yearly 党课 for its subtree (支部工作条例 §16) in a year: the finalised 党课
+    meetings of the 党委 whose lecturer held 书记 (in the term in force on the day, or the current one)."""
+
+    organisation: Organisation
+    year: rules.PeriodRange
+    required: int
+    lectures: tuple[Meeting, ...]
+    status: str
+    secretary_name: str
+
+    @property
+    def held(self) -> int:
+        return len(self.lectures)
+
+    @property
+    def status_label(self) -> str:
+        if self.status == rules.NEUTRAL and self.required > 0:
+            return str(NOT_YET_DUE_LABEL)
+        return str(STATUS_LABELS[self.status])
+
+
+def lecturing_committees_under(organisation: Organisation) -> QuerySet[Organisation]:
+    """The 党委 (基层党委 and higher) in an organisation's subtree, itself included, in tree order; none below a
+    党总支 or a branch (a 党委 sits above them)."""
+    if not rules.owes_secretary_lecture(organisation.level):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        path__startswith=organisation.path, level__in=rules.LECTURING_COMMITTEE_LEVELS
+    ).order_by("path")
+
+
+def secretary_lectures(
+    committees: Iterable[Organisation], year: rules.PeriodRange, today: date
+) -> list[SecretaryLecture]:
+    """For each 党委, its 书记's 党课 in `year` and the status (`rules.secretary_lecture_status`), in the order given;
+    two queries whatever the number of 党委."""
+    committees = list(committees)
+    if not committees:
+        return []
+    ids = [c.pk for c in committees]
+    start, end = rules.period_datetimes(year, timezone.get_default_timezone())
+    lectures = (
+        Meeting.objects.filter(
+            organisation_id__in=ids,
+            status=MeetingStatus.FINALISED,
+            type_links__type=MeetingType.PARTY_LECTURE,
+            lecturer__isnull=False,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        .only("pk", "organisation_id", "lecturer_id", "starts_at", "topic", "lecture_title")
+        .order_by("starts_at", "pk")
+    )
+    # 书记 of each term of each 党委: (elected_on, is_current, member id, name), newest first.
+    secretaries: dict[int, list[tuple]] = {}
+    posts = (
+        CommitteePost.objects.filter(term__organisation_id__in=ids, post=Post.SECRETARY)
+        .order_by("-term__elected_on", "-term_id")
+        .values_list("term__organisation_id", "term__elected_on", "term__is_current", "member_id", "member__name")
+    )
+    for organisation_id, elected_on, is_current, member_id, name in posts:
+        secretaries.setdefault(organisation_id, []).append((elected_on, is_current, member_id, name))
+    given: dict[int, list[Meeting]] = {}
+    for meeting in lectures:
+        day = local_day(meeting.starts_at)
+        terms = secretaries.get(meeting.organisation_id, [])
+        in_force = next((t for t in terms if t[0] <= day), None)
+        holders = {t[2] for t in terms if t[1]} | ({in_force[2]} if in_force else set())
+        if meeting.lecturer_id in holders:
+            given.setdefault(meeting.organisation_id, []).append(meeting)
+    results = []
+    for committee in committees:
+        counted = tuple(given.get(committee.pk, ()))
+        current = next((t[3] for t in secretaries.get(committee.pk, []) if t[1]), "")
+        results.append(
+            SecretaryLecture(
+                organisation=committee,
+                year=year,
+                required=rules.secretary_lecture_required(year, committee.founded_on),
+                lectures=counted,
+                status=rules.secretary_lecture_status(len(counted), year, today, committee.founded_on),
+                secretary_name=current,
+            )
+        )
+    return results
 
 
 def meetings_recent_in(scope: Scope, organisation: Organisation, limit: int) -> list[Meeting]:

@@ -148,6 +148,8 @@ def _clean_types(types: Iterable[str], organisation: Organisation) -> list[str]:
     chosen = [t for t in MeetingType.values if t in set(types)]
     if not chosen or len(chosen) != len(set(types)):
         raise DomainError(_("请选择会议类型。"), field="types")
+    if rules.owes_secretary_lecture(organisation.level) and chosen != [MeetingType.PARTY_LECTURE]:
+        raise DomainError(_("党委在此只记录党委书记讲党课，会议类型请选“党课”。"), field="types")
     is_group = organisation.level == Level.PARTY_GROUP
     if MeetingType.GROUP_MEETING in chosen and not is_group:
         raise DomainError(_("党小组会应由党小组召开。"), field="types")
@@ -157,14 +159,27 @@ def _clean_types(types: Iterable[str], organisation: Organisation) -> list[str]:
 
 
 def _check_organisation(organisation: Organisation) -> None:
-    if organisation.level not in (Level.BRANCH, Level.PARTY_GROUP):
+    """Meetings are held by branches and party groups; a 党委 records here its 书记's yearly 党课 (支部工作条例
+    §16)."""
+    if organisation.level not in (Level.BRANCH, Level.PARTY_GROUP) and not rules.owes_secretary_lecture(
+        organisation.level
+    ):
         raise DomainError(_("会议应由党支部或党小组召开。"), field="organisation")
 
 
 def _check_people(organisation: Organisation, data: dict) -> None:
+    if rules.owes_secretary_lecture(organisation.level):
+        # A 党委's lecture: its 书记 (or another speaker) from any branch below it.
+        for key in ("host", "recorder", "lecturer"):
+            person: Member | None = data.get(key)
+            if person is not None and not Member.objects.filter(
+                pk=person.pk, organisation__path__startswith=organisation.path
+            ).exists():
+                raise DomainError(_("%(name)s不是本组织所属党支部的党员。") % {"name": person.name}, field=key)
+        return
     branch = selectors.branch_of(organisation)
     for key in ("host", "recorder", "lecturer"):
-        person: Member | None = data.get(key)
+        person = data.get(key)
         if person is not None and (person.organisation_id != branch.pk or person.is_deleted):
             raise DomainError(_("%(name)s不是本支部党员。") % {"name": person.name}, field=key)
 
@@ -185,8 +200,15 @@ def _check_dates(times: dict[str, datetime | None]) -> None:
 
 
 def _check_attendees(organisation: Organisation, members: Iterable[Member]) -> list[Member]:
-    branch = selectors.branch_of(organisation)
     people = list({m.pk: m for m in members}.values())
+    if rules.owes_secretary_lecture(organisation.level):
+        allowed = set(selectors.members_who_may_attend(organisation).values_list("pk", flat=True))
+        for person in people:
+            if person.pk not in allowed:
+                message = _("%(name)s不是本组织委员会成员，不能列入参会人员。") % {"name": person.name}
+                raise DomainError(message, field="attendees")
+        return people
+    branch = selectors.branch_of(organisation)
     for person in people:
         if person.organisation_id != branch.pk or person.is_deleted:
             message = _("%(name)s不是本支部党员，不能列入参会人员。") % {"name": person.name}
@@ -450,7 +472,8 @@ def meeting_finalise(
 ) -> Meeting:
     """Lock a meeting record (归档); later changes become amendments.
 
-    Quorum by the rules; without it the secretary must give a reason, which the record shows.
+    Quorum by the rules, with the roll taken as of the meeting's day; without it the secretary must give a reason,
+    which the record shows. Who had a vote and the figures are stored with the record (`Meeting.quorum_roll`).
     """
     _require(by.may_manage_meeting(meeting))
     _lock(meeting, version)
@@ -468,7 +491,10 @@ def meeting_finalise(
     ):
         raise DomainError(_("党课应填写授课人和党课题目。"), field="lecture_title")
     reason = (without_quorum_reason or "").strip()
-    short = [check for check in selectors.meeting_quorum(meeting) if not check.met]
+    # Who had a vote is decided as of the meeting's day and kept with the record (Quorum: "a finalised record keeps
+    # the roll as it was").
+    checks = selectors.quorum_as_of_day(meeting)
+    short = [check for check in checks if not check.met]
     if short and not reason:
         check = short[0]
         raise DomainError(
@@ -484,11 +510,33 @@ def meeting_finalise(
             field="without_quorum_reason",
         )
     meeting.without_quorum_reason = reason if short else ""
+    meeting.quorum_roll = [check.as_stored() for check in checks]
     meeting.status = MeetingStatus.FINALISED
     meeting.finalised_at = timezone.now()
     meeting.finalised_by_id = by.user_id
-    _bump(meeting, "without_quorum_reason", "status", "finalised_at", "finalised_by", recount=True)
+    _bump(meeting, "without_quorum_reason", "quorum_roll", "status", "finalised_at", "finalised_by", recount=True)
     return meeting
+
+
+@transaction.atomic
+def quorum_rolls_store(*, by: Scope, organisation_path: str = "") -> int:
+    """Store the roll (`Meeting.quorum_roll`) of finalised records written in bulk, past `meeting_finalise` (a
+    seeder), that have none: taken as of each meeting's day, as finalising takes it. Returns how many were stored;
+    a second run finds none. Run by seeders and commands (`by` is SYSTEM or an admin)."""
+    _require(by.may_run_scheduled_jobs())
+    missing = Meeting.all_objects.filter(
+        status=MeetingStatus.FINALISED,
+        quorum_roll__isnull=True,
+        organisation__path__startswith=organisation_path,
+        type_links__type__in=[t for t in MeetingType.values if rules.quorum_applies(t)],
+    ).distinct()
+    stored = 0
+    for meeting in missing.select_related("organisation").prefetch_related("type_links"):
+        roll = [check.as_stored() for check in selectors.quorum_as_of_day(meeting)]
+        # Not a new version of the record: the roll it had on the day, as the migration fills it for old records.
+        Meeting.all_objects.filter(pk=meeting.pk).update(quorum_roll=roll)
+        stored += 1
+    return stored
 
 
 @transaction.atomic

@@ -230,6 +230,7 @@ class MeetingCreateView(ScopedViewMixin, FormView):
 
     @cached_property
     def plannable(self):
+        # Branches and party groups hold meetings; a 党委 records its 书记's yearly 党课 (支部工作条例 §16).
         return self.scope.organisations_plannable()
 
     @cached_property
@@ -263,7 +264,10 @@ class MeetingCreateView(ScopedViewMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        organisations = self.plannable.filter(path__startswith=self.branch.path).order_by("path")
+        if rules.owes_secretary_lecture(self.branch.level):
+            organisations = self.plannable.filter(pk=self.branch.pk)  # a 党委's own lecture, not its branches'
+        else:
+            organisations = self.plannable.filter(path__startswith=self.branch.path).order_by("path")
         return {**super().get_form_kwargs(), "branch": self.branch, "organisations": organisations}
 
     def get_initial(self):
@@ -275,6 +279,12 @@ class MeetingCreateView(ScopedViewMixin, FormView):
             initial["types"] = [requested]
         if self.scope.member_id and self.scope.member_branch_id == self.branch.pk:
             initial["host"] = self.scope.member_id
+        if rules.owes_secretary_lecture(self.branch.level):
+            # The 党委书记's yearly 党课: the type and the lecturer the 党委 owes.
+            initial["types"] = [MeetingType.PARTY_LECTURE]
+            secretary = selectors.secretary_of(self.branch)
+            if secretary is not None:
+                initial["lecturer"] = secretary.pk
         return initial
 
     def form_valid(self, form):

@@ -16,7 +16,7 @@ from branches.models import Level, Organisation
 from . import rules, services
 from .models import Member
 
-DATE_FIELDS = ("birth_date", "applied_on", "joined_on", "confirmed_on")
+DATE_FIELDS = ("birth_date", "applied_on", "joined_on", "confirmed_on", "probation_starts_on", "probation_ends_on")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 
 
@@ -99,6 +99,19 @@ class MemberForm(forms.ModelForm):
                     Column("applied_on", css_class="col-md-4"),
                     Column("joined_on", css_class="col-md-4"),
                     Column("confirmed_on", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("留党察看"),
+                HTML(
+                    format_html(
+                        '<p class="small text-muted">{}</p>',
+                        _("受留党察看处分的党员仍在党员名册中，察看期内没有表决权、选举权和被选举权。无此处分请留空。"),
+                    )
+                ),
+                Row(
+                    Column("probation_starts_on", css_class="col-md-4"),
+                    Column("probation_ends_on", css_class="col-md-4"),
                 ),
             ),
             "version",

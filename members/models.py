@@ -1,12 +1,16 @@
 """Party members, their posts in branch committees, the log of who read an ID number, and roster uploads waiting
 for confirmation."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from . import rules
 
 
 class Gender(models.TextChoices):
@@ -77,6 +81,10 @@ class Member(models.Model):
     applied_on = models.DateField(_("递交入党申请日期"), null=True, blank=True)
     joined_on = models.DateField(_("入党日期"), null=True, blank=True)
     confirmed_on = models.DateField(_("转正日期"), null=True, blank=True)
+    probation_starts_on = models.DateField(_("留党察看开始日期"), null=True, blank=True)
+    probation_ends_on = models.DateField(
+        _("留党察看截止日期"), null=True, blank=True, help_text=_("察看期最后一天；期满次日恢复党员权利。")
+    )
     is_mobile = models.BooleanField(_("流动党员"), default=False)
     photo = models.ImageField(_("照片"), upload_to="members/photos/", blank=True)
     user = models.OneToOneField(
@@ -107,12 +115,43 @@ class Member(models.Model):
             models.Index(fields=["name"]),
             models.Index(fields=["phone"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(probation_starts_on__isnull=True, probation_ends_on__isnull=True)
+                | models.Q(probation_ends_on__gt=models.F("probation_starts_on")),
+                name="probation_ends_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("members:detail", args=[self.pk])
+
+    def on_probation_on(self, day: date) -> bool:
+        """Whether the member is under 留党察看 on `day` (`rules.under_probation`)."""
+        return rules.under_probation(self.probation_starts_on, self.probation_ends_on, day)
+
+    @property
+    def on_probation(self) -> bool:
+        """Under 留党察看 today (local date): the roster's and the record's badge."""
+        return self.on_probation_on(timezone.localdate())
+
+    def full_member_on(self, day: date) -> bool:
+        """A 正式党员 on `day`, by the record's status dates (`rules.full_member_on`)."""
+        return rules.full_member_on(self.status, self.joined_on, self.confirmed_on, day)
+
+    def has_vote_on(self, day: date) -> bool:
+        """表决权, 选举权 and 被选举权 on `day` (`rules.has_vote_on`)."""
+        return rules.has_vote_on(
+            status=self.status,
+            joined_on=self.joined_on,
+            confirmed_on=self.confirmed_on,
+            probation_starts_on=self.probation_starts_on,
+            probation_ends_on=self.probation_ends_on,
+            day=day,
+        )
 
 
 class Post(models.TextChoices):

@@ -1,23 +1,35 @@
-"""Member rules as pure functions: the ID number standard, the age to apply and the dates a record accepts."""
+"""Member rules as pure functions: the ID number standard, the age to apply, the dates a record accepts, and who
+has a vote on a given day (正式党员 on that day, not under 留党察看)."""
 
 from datetime import date, timedelta
 
-from branches.rules import PARTY_FOUNDED, DateRange
+from branches.rules import PARTY_FOUNDED, DateRange, years_after
 
 #: 出生日期: from 1900 (no living member was born earlier) to today; also the birth date inside an ID number.
 BIRTH_DATE_RANGE = DateRange(earliest=date(1900, 1, 1), years_ahead=0)
 #: 递交入党申请日期, 入党日期, 转正日期: from the Party's founding to today.
 PARTY_DATE_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=0)
+#: 留党察看 from (开始日期): a decision already taken, so from the Party's founding to today.
+PROBATION_STARTS_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=0)
+#: 留党察看 until (截止日期): at most two years after a start that is today at the latest.
+PROBATION_ENDS_ON_RANGE = DateRange(earliest=PARTY_FOUNDED, years_ahead=2)
 MEMBER_DATE_RANGES = {
     "birth_date": BIRTH_DATE_RANGE,
     "applied_on": PARTY_DATE_RANGE,
     "joined_on": PARTY_DATE_RANGE,
     "confirmed_on": PARTY_DATE_RANGE,
+    "probation_starts_on": PROBATION_STARTS_ON_RANGE,
+    "probation_ends_on": PROBATION_ENDS_ON_RANGE,
 }
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 MIN_APPLICATION_AGE = 18
+#: Party Constitution (Article 40): 留党察看 lasts at most two years.
+PROBATION_MAX_YEARS = 2
+#: Statuses as stored by `models.Status` (rules take plain values): 正式党员, and the two statuses of members.
+FULL_STATUS = "full"
+MEMBERSHIP_STATUSES = ("probationary", "full")
 
 
 def id_check_char(first17: str) -> str:
@@ -108,3 +120,48 @@ def looks_like_id_number(value: str) -> bool:
     """Whether a search text has the shape of an 18-character ID number (17 digits, then a digit or X)."""
     value = id_number_normalise(value)
     return len(value) == 18 and _ascii_digits(value[:17]) and (_ascii_digits(value[17]) or value[17] == "X")
+
+
+# --- The vote on a day ----------------------------------------------------------------------------------------------
+
+
+def probation_period_valid(starts_on: date, ends_on: date) -> bool:
+    """留党察看 (Party Constitution, Article 40): the period ends after it starts and lasts at most two years."""
+    return starts_on < ends_on <= years_after(starts_on, PROBATION_MAX_YEARS)
+
+
+def under_probation(starts_on: date | None, ends_on: date | None, day: date) -> bool:
+    """留党察看 on `day`: from its first day to its last (截止日期) both included; the day after, the rights return.
+
+    A member under 留党察看 keeps their membership but has no 表决权, 选举权 or 被选举权 for its duration.
+    """
+    if starts_on is None or ends_on is None:
+        return False
+    return starts_on <= day <= ends_on
+
+
+def full_member_on(status: str, joined_on: date | None, confirmed_on: date | None, day: date) -> bool:
+    """Whether a member was a 正式党员 on `day`, judged from the record as it stands (the best information kept):
+
+    a 正式党员 now whose 转正日期 (and 入党日期) is not after `day`; without a recorded date, a 正式党员 now counts.
+    A 预备党员 made 正式党员 after `day` was not one on that day; anyone not a 正式党员 now is not counted.
+    """
+    if status != FULL_STATUS:
+        return False
+    return all(known is None or known <= day for known in (joined_on, confirmed_on))
+
+
+def has_vote_on(
+    *,
+    status: str,
+    joined_on: date | None,
+    confirmed_on: date | None,
+    probation_starts_on: date | None,
+    probation_ends_on: date | None,
+    day: date,
+) -> bool:
+    """表决权, 选举权 and 被选举权 on a day (Quorum, "Who may vote is decided on the day of the meeting"):
+    a 正式党员 on that day (预备党员 have none) who is not under 留党察看 on that day."""
+    return full_member_on(status, joined_on, confirmed_on, day) and not under_probation(
+        probation_starts_on, probation_ends_on, day
+    )

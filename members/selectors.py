@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import (
     Case,
@@ -184,9 +185,18 @@ def member_counts(organisation: Organisation, children: Sequence[Organisation]) 
     return MemberCounts(by_child=by_child, full_members=full_members, members=members)
 
 
-def branch_members_eligible(organisation: Organisation) -> QuerySet[Member]:
-    """Members of a branch who may be elected to its committee: 正式党员 (预备党员 have no 被选举权)."""
-    return Member.objects.filter(organisation=organisation, status=Status.FULL).order_by("name", "pk")
+def committee_members_eligible(organisation: Organisation, day: date) -> QuerySet[Member]:
+    """Members who may be elected to an organisation's committee on `day`: 正式党员 (预备党员 have no 被选举权) not
+    under 留党察看 that day (`rules.under_probation`), of the branch itself or, for a 党总支 or 党委, of the
+    branches below it; with their branch, for the choices' labels."""
+    members = Member.objects.filter(status=Status.FULL)
+    if organisation.is_branch:
+        members = members.filter(organisation=organisation)
+    else:
+        members = members.filter(organisation__path__startswith=organisation.path)
+    # 留党察看 from its first day to its last, both included: the same period `rules.under_probation` reads.
+    members = members.exclude(probation_starts_on__lte=day, probation_ends_on__gte=day)
+    return members.select_related("organisation").order_by("name", "pk")
 
 
 # --- Committee posts -----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches import rules as branch_rules
+from branches import selectors as branch_selectors
 from branches import services as branch_services
 from branches.dates import date_range_problem, date_range_problems
 from branches.errors import DomainError, NotPermitted
@@ -46,6 +47,8 @@ EDITABLE_FIELDS = (
     "applied_on",
     "joined_on",
     "confirmed_on",
+    "probation_starts_on",
+    "probation_ends_on",
     "is_mobile",
 )
 
@@ -155,6 +158,7 @@ def member_check(
         problems["joined_on"] = _("入党日期不能早于递交入党申请日期。")
     if joined and confirmed and confirmed < joined and "confirmed_on" not in problems:
         problems["confirmed_on"] = _("转正日期不能早于入党日期。")
+    problems.update(_probation_problems(data, problems, member=member, today=today))
     birth = data.get("birth_date")
     if birth and applied and "applied_on" not in problems and not rules.old_enough_to_apply(birth, applied):
         problems["applied_on"] = _("递交入党申请时应年满18周岁。")
@@ -169,6 +173,32 @@ def member_check(
     ):
         problems["party_group"] = _("党小组应属于所在党支部。")
     return problems
+
+
+def _probation_problems(data: dict, found: dict[str, str], *, member: Member | None, today) -> dict[str, str]:
+    """留党察看 (Party Constitution, Article 40): both dates or neither, the end after the start and at most two
+    years after it, and, while it has not ended, only for a Party member (预备党员 or 正式党员), who keeps their
+    membership. A field missing from `data` keeps the value stored on `member`."""
+
+    def value(name: str):
+        return data[name] if name in data else getattr(member, name, None)
+
+    starts, ends = value("probation_starts_on"), value("probation_ends_on")
+    if starts is None and ends is None:
+        return {}
+    if "probation_starts_on" in found or "probation_ends_on" in found:
+        return {}
+    if starts is None:
+        return {"probation_starts_on": _("请填写留党察看开始日期。")}
+    if ends is None:
+        return {"probation_ends_on": _("请填写留党察看截止日期。")}
+    if ends <= starts:
+        return {"probation_ends_on": _("留党察看截止日期应晚于开始日期。")}
+    if not rules.probation_period_valid(starts, ends):
+        return {"probation_ends_on": _("留党察看期限最长不超过两年。")}
+    if ends >= today and value("status") not in rules.MEMBERSHIP_STATUSES:
+        return {"status": _("留党察看只适用于党员（预备党员、正式党员）。")}
+    return {}
 
 
 def _raise_first(problems: dict[str, str]) -> None:
@@ -283,42 +313,65 @@ def committee_check(
 ) -> dict[str, str]:
     """Return the problems of a new committee term as {field: Chinese message}; empty when valid.
 
-    Committee (national): one 书记; holders are 正式党员 of the branch (预备党员 have no 被选举权), each in one
-    post; a 支委会 has at most 7 members.
+    Committee (national): a 党支部, 党总支 or 党委 elects its committee (a 党小组 has none); one 书记; holders are
+    正式党员 on the election day (预备党员 have no 被选举权, nor has a member under 留党察看) of the organisation
+    (a 党支部's own members; for a 党总支 or 党委, members of the branches below it), each in one post; a 支委会 has
+    at most 7 members.
     """
     problems: dict[str, str] = {}
     posts = list(posts)
-    if organisation.level != Level.BRANCH:
-        return {"__all__": _("只有党支部可以选举支部委员会。")}
+    if organisation.level not in branch_rules.ELECTING_LEVELS:
+        return {"__all__": _("只有党支部、党总支和党委可以选举委员会；党小组不设委员会。")}
+    is_branch = organisation.level == Level.BRANCH
     out_of_range = date_range_problem(elected_on, branch_rules.ELECTED_ON_RANGE)
     if out_of_range:
         problems["elected_on"] = out_of_range
     else:
         current = CommitteeTerm.objects.filter(organisation=organisation, is_current=True).first()
         if current is not None and elected_on <= current.elected_on:
-            problems["elected_on"] = _("选举日期必须晚于现任支部委员会的选举日期（%(date)s）。") % {
-                "date": current.elected_on.isoformat()
-            }
+            message = (
+                _("选举日期必须晚于现任支部委员会的选举日期（%(date)s）。")
+                if is_branch
+                else _("选举日期必须晚于现任委员会的选举日期（%(date)s）。")
+            )
+            problems["elected_on"] = message % {"date": current.elected_on.isoformat()}
     secretaries = sum(1 for _member, post in posts if post == Post.SECRETARY)
     if secretaries != 1:
-        problems["secretary"] = _("支部委员会须有且只有一名书记。")
+        problems["secretary"] = _("支部委员会须有且只有一名书记。") if is_branch else _("委员会须有且只有一名书记。")
     if any(post not in Post.values for _member, post in posts):
         problems.setdefault("__all__", _("职务无效。"))
     holders = Counter(member.pk for member, _post in posts)
     twice = [member.name for member, _post in posts if holders[member.pk] > 1]
     if twice:
-        problems.setdefault(
-            "__all__",
-            _("同一名党员在一届支部委员会中只能担任一个职务：%(names)s。") % {"names": "、".join(dict.fromkeys(twice))},
+        message = (
+            _("同一名党员在一届支部委员会中只能担任一个职务：%(names)s。")
+            if is_branch
+            else _("同一名党员在一届委员会中只能担任一个职务：%(names)s。")
         )
+        problems.setdefault("__all__", message % {"names": "、".join(dict.fromkeys(twice))})
+    units = {organisation.pk} if is_branch else set(branch_selectors.branch_ids_under(organisation))
     outside = [
         member.name
         for member, _post in posts
-        if member.organisation_id != organisation.pk or member.is_deleted or member.status != Status.FULL
+        if member.organisation_id not in units
+        or member.is_deleted
+        or member.status != Status.FULL
+        or not member.full_member_on(elected_on)
     ]
     if outside:
-        problems.setdefault("__all__", _("支部委员须为本支部的正式党员：%(names)s。") % {"names": "、".join(outside)})
-    if len(holders) > branch_rules.COMMITTEE_MAX:
+        message = (
+            _("支部委员须为本支部的正式党员：%(names)s。")
+            if is_branch
+            else _("委员须为本组织所属党支部的正式党员：%(names)s。")
+        )
+        problems.setdefault("__all__", message % {"names": "、".join(outside)})
+    on_probation = [member.name for member, _post in posts if member.on_probation_on(elected_on)]
+    if on_probation:
+        problems.setdefault(
+            "__all__",
+            _("%(names)s在留党察看期内，没有被选举权。") % {"names": "、".join(dict.fromkeys(on_probation))},
+        )
+    if is_branch and len(holders) > branch_rules.COMMITTEE_MAX:
         problems.setdefault("__all__", _("支部委员会一般不超过7人。"))
     return problems
 
@@ -327,14 +380,16 @@ def committee_check(
 def committee_term_start(
     *, organisation: Organisation, elected_on: date, posts: list[tuple[Member, str]], by: Scope
 ) -> CommitteeTerm:
-    """Record a committee election (换届): the previous term ends, the new one is current.
+    """Record a committee election (换届) of a 党支部, 党总支 or 党委: the previous term ends, the new one is current.
 
-    The term ends after 5 years for 村 and 社区 branches and 3 years for the others (`branches.rules.term_ends_on`).
+    The term follows `branches.rules.term_ends_on`: 党支部 and 党总支 5 years in 村 and 社区, 3 years elsewhere; a
+    党委 5 years.
     """
-    # Only a branch elects a committee: for anything else the committee rule refuses it with its own message.
-    if not by.may_elect(organisation) and organisation.level == Level.BRANCH:
+    # Only a 党支部, 党总支 or 党委 elects a committee: for anything else the committee rule refuses it with its own
+    # message.
+    if not by.may_elect(organisation) and organisation.level in branch_rules.ELECTING_LEVELS:
         raise NotPermitted
-    # Lock the branch so that two elections recorded at once cannot both become current.
+    # Lock the organisation so that two elections recorded at once cannot both become current.
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     problems = committee_check(organisation=organisation, elected_on=elected_on, posts=posts)
     if problems:
@@ -346,7 +401,7 @@ def committee_term_start(
     term = CommitteeTerm.objects.create(
         organisation=organisation,
         elected_on=elected_on,
-        term_ends_on=branch_rules.term_ends_on(organisation.domain, elected_on),
+        term_ends_on=branch_rules.term_ends_on(organisation.domain, elected_on, organisation.level),
         is_current=True,
     )
     for member, post in posts:

@@ -216,8 +216,10 @@ def compliance_alerts_create(*, today: date, by: Scope, now: datetime | None = N
     - a requirement turning yellow this month (due soon) → the branch secretary;
     - a requirement whose period ended red (checked on the month before `today`, so an alert missed on the 1st
       still goes out later) → the secretary and the reviewers of the parent organisation;
-    - a committee term ending within 90 days or overdue → the secretary and the parent's reviewers;
-    - a silent branch (no activity for more than 30 days) → the secretary and the parent's reviewers, once a month.
+    - a committee term (of a 党支部, 党总支 or 党委) ending within 90 days or overdue, by its end in force (an
+      approved extension moves it) → the organisation's secretary and the parent's reviewers;
+    - a silent branch (no activity for more than 30 days) → the secretary and the parent's reviewers, once a month;
+    - a 党委 whose 书记 gave no 党课 in the year just ended → its secretary and its own and its parent's reviewers.
     Returns the number of new notices. The scheduled task's work (`by` is `SYSTEM`).
     """
     if not by.may_run_scheduled_jobs():
@@ -271,19 +273,80 @@ def compliance_alerts_create(*, today: date, by: Scope, now: datetime | None = N
                     % {"org": unit.name, "period": t.window.code, "type": t.label, "required": t.required,
                        "held": t.held},
                     to_reviewers=True)
-    terms = CommitteeTerm.objects.filter(is_current=True, organisation__in=units).select_related("organisation")
-    for term in terms:
-        state = term_state(term.term_ends_on, today)
-        if state in ("due_soon", "overdue"):
-            unit = term.organisation
-            title = (_("换届逾期：%(org)s") if state == "overdue" else _("即将换届：%(org)s")) % {"org": unit.name}
-            body = _("%(org)s支部委员会任期于%(end)s届满，请按期换届。") % {
-                "org": unit.name, "end": date_text(term.term_ends_on, "Y年n月j日")}
-            add(unit, NoticeKind.TERM_ENDING, f"term{term.pk}", state, title, body, to_reviewers=True)
+    notices += _term_alerts(today, now)
+    notices += _secretary_lecture_alerts(today, now)
     keys = {n.key for n in notices}
     existing = Notice.objects.filter(key__in=keys).count()
     Notice.objects.bulk_create(notices, ignore_conflicts=True)
     return len(keys) - existing
+
+
+def _term_alerts(today: date, now: datetime) -> list[Notice]:
+    """A current committee term (of a 党支部, 党总支 or 党委) ending within 90 days or overdue, judged by its end in
+    force (an approved extension moves it) → the organisation's secretary and the parent's reviewers."""
+    terms = [
+        term
+        for term in CommitteeTerm.objects.filter(is_current=True).select_related("organisation")
+        if term_state(term.ends_on, today) in ("due_soon", "overdue")
+    ]
+    if not terms:
+        return []
+    organisations = [term.organisation for term in terms]
+    parent_paths = {o.path[: -o.steplen] for o in organisations if o.depth > 1}
+    by_path = dict(Organisation.objects.filter(path__in=parent_paths).values_list("path", "pk"))
+    parents = {o.pk: _parent_id(o, by_path) for o in organisations}
+    secretaries = _secretaries(parents)
+    reviewers = _reviewers({p for p in parents.values() if p}, today)
+    notices = []
+    for term in terms:
+        unit, state = term.organisation, term_state(term.ends_on, today)
+        title = (_("换届逾期：%(org)s") if state == "overdue" else _("即将换届：%(org)s")) % {"org": unit.name}
+        values = {"org": unit.name, "end": date_text(term.ends_on, "Y年n月j日")}
+        if unit.level == Level.BRANCH:
+            body = _("%(org)s支部委员会任期于%(end)s届满，请按期换届。") % values
+        else:
+            body = _("%(org)s委员会任期于%(end)s届满，请按期换届。") % values
+        subject, period_code = f"term{term.pk}", state
+        for member_id, user_id in secretaries.get(unit.pk, []):
+            notices.append(_alert(unit, NoticeKind.TERM_ENDING, subject, period_code, title, body, now,
+                                  member_id=member_id, user_id=user_id))  # fmt: skip
+        for user_id in reviewers.get(parents[unit.pk], []):
+            notices.append(_alert(unit, NoticeKind.TERM_ENDING, subject, period_code, title, body, now,
+                                  user_id=user_id))  # fmt: skip
+    return notices
+
+
+def _secretary_lecture_alerts(today: date, now: datetime) -> list[Notice]:
+    """A 党委 whose 书记 gave no 党课 in the year that ended before `today` (支部工作条例 §16) → the 党委's
+    secretary, its own reviewers (who read its compliance page) and its parent's; once per 党委 and year."""
+    year = meeting_rules.period_containing("year", date(today.year - 1, 7, 1))
+    committees = list(
+        Organisation.objects.filter(level__in=meeting_rules.LECTURING_COMMITTEE_LEVELS).order_by("path")
+    )
+    missed = [
+        item.organisation
+        for item in meeting_selectors.secretary_lectures(committees, year, today)
+        if item.status == meeting_rules.RED
+    ]
+    if not missed:
+        return []
+    parent_paths = {o.path[: -o.steplen] for o in missed if o.depth > 1}
+    by_path = dict(Organisation.objects.filter(path__in=parent_paths).values_list("path", "pk"))
+    parents = {o.pk: _parent_id(o, by_path) for o in missed}
+    secretaries = _secretaries(parents)
+    reviewers = _reviewers({o.pk for o in missed} | {p for p in parents.values() if p}, today)
+    notices = []
+    for unit in missed:
+        title = _("逾期：%(org)s 党委书记讲党课") % {"org": unit.name}
+        values = {"org": unit.name, "year": year.year}
+        body = _("%(org)s在%(year)s年没有党委书记讲党课的记录（每年至少一次）。") % values
+        for member_id, user_id in secretaries.get(unit.pk, []):
+            notices.append(_alert(unit, NoticeKind.OVERDUE, "secretary_lecture", year.code, title, body, now,
+                                  member_id=member_id, user_id=user_id))  # fmt: skip
+        for user_id in dict.fromkeys([*reviewers.get(unit.pk, []), *reviewers.get(parents[unit.pk], [])]):
+            notices.append(_alert(unit, NoticeKind.OVERDUE, "secretary_lecture", year.code, title, body, now,
+                                  user_id=user_id))  # fmt: skip
+    return notices
 
 
 def _alert(unit, kind, subject, period_code, title, body, now, *, user_id=None, member_id=None) -> Notice:

@@ -23,6 +23,7 @@ from operator import or_
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from branches import rules as branch_rules
 from branches.models import Level, Organisation
 from branches.services import child_levels
 
@@ -31,6 +32,8 @@ from .statement import OWN, POST, REVIEW, scope_rows
 
 #: The units that hold meetings and keep members: 党支部 and 党小组.
 UNIT_LEVELS = (Level.BRANCH, Level.PARTY_GROUP)
+#: Who plans meetings: the units, and a 党委 (基层党委 or higher), which records its 书记's yearly 党课.
+PLANNING_LEVELS = (*UNIT_LEVELS, *branch_rules.COMMITTEE_LEVELS)
 
 
 def _under(path: str, paths: Iterable[str]) -> bool:
@@ -154,8 +157,10 @@ class Scope:
         return self.is_admin
 
     def may_elect(self, organisation: Organisation) -> bool:
-        """A branch's committee election (换届) is recorded by its managers (its committee, admins)."""
-        return organisation.level == Level.BRANCH and self._manages(organisation)
+        """A committee election (换届), and an approved extension of the term, of a 党支部, 党总支 or 党委 is
+        recorded by those who manage the organisation: admins, and holders of a post in its current committee term
+        or one above it."""
+        return organisation.level in branch_rules.ELECTING_LEVELS and self._manages(organisation)
 
     def organisations_readable_q(self, path_field: str = "path") -> Q:
         """A filter on `path_field` (e.g. ``organisation__path``) matching the subtrees the user reads."""
@@ -258,8 +263,9 @@ class Scope:
         return self._manages_some()
 
     def may_plan_meeting(self, organisation: Organisation) -> bool:
-        """A meeting is held by a 党支部 or 党小组 and planned by its managers and admins."""
-        return organisation.level in UNIT_LEVELS and self._manages(organisation)
+        """A meeting is held by a 党支部 or 党小组, and a 党委 records its 书记's yearly 党课 (支部工作条例 §16);
+        planned by their managers and admins."""
+        return organisation.level in PLANNING_LEVELS and self._manages(organisation)
 
     def may_manage_meeting(self, meeting) -> bool:
         """A meeting's record, attendance, files and state are changed by its branch's managers and admins."""
@@ -289,8 +295,8 @@ class Scope:
         return self.organisations_managed_q(path_field)
 
     def organisations_plannable(self) -> QuerySet[Organisation]:
-        """The branches and 党小组 the user may plan meetings for, in tree order."""
-        return self.organisations_managed().filter(level__in=UNIT_LEVELS)
+        """The branches, 党小组 and 党委 (its 书记's 党课) the user may plan meetings for, in tree order."""
+        return self.organisations_managed().filter(level__in=PLANNING_LEVELS)
 
     def organisations_with_meetings_readable(self) -> QuerySet[Organisation]:
         """The organisations whose meetings the user reads (a member: their own branch and its 党小组)."""

@@ -37,6 +37,13 @@ def _committee_data(holder) -> dict:
     return {"elected_on": timezone.localdate().isoformat(), "secretary": holder.pk}
 
 
+def _extension_data() -> dict:
+    """An extension of the world's terms (elected 2025-01-10, ending 2028-01-10) by half a year, approved today."""
+    from django.utils import timezone
+
+    return {"extended_until": "2028-07-10", "extension_approved_on": timezone.localdate().isoformat()}
+
+
 CASES = {
     # Everyone with a login is sent to their own page; no role sees the fallback message.
     "home": lambda w: [
@@ -98,12 +105,14 @@ CASES = {
         ),
         Case({"pk": w.p1.pk}, {"admin": 302}, method="post", data=lambda: _organisation_data(w.p1, name="改名")),
     ],
-    # Committee elections are recorded for branches only, by their managers.
+    # Committee elections are recorded for branches, general branches and committees by their managers (a 基层党委's
+    # by the admin here: nobody holds a post in P1's or the root's committee); a party group has no committee.
     "branches:committee": lambda w: [
         Case({"pk": w.branch_a.pk}, _MANAGE_A),
         Case({"pk": w.branch_b.pk}, _MANAGE_B),
-        Case({"pk": w.p1.pk}, {}),
+        Case({"pk": w.p1.pk}, {"admin": 200}),
         Case({"pk": w.group_a1.pk}, {}),
+        Case({"pk": w.p1.pk}, {"admin": 302}, method="post", data=lambda: _committee_data(w.secretary_a_member)),
         Case(
             {"pk": w.branch_a.pk},
             {"secretary_a": 302, "admin": 302},
@@ -117,6 +126,16 @@ CASES = {
             data=lambda: _committee_data(w.secretary_b_member),
         ),
         Case({"pk": w.branch_a.pk}, _MANAGE_A, method="post", data={"elected_on": "2999-01-01"}),
+    ],
+    # An approved extension of the current term, by the same managers; no current term (P1): nothing to extend.
+    "branches:committee_extend": lambda w: [
+        Case({"pk": w.branch_a.pk}, _MANAGE_A),
+        Case({"pk": w.branch_b.pk}, _MANAGE_B),
+        Case({"pk": w.p1.pk}, {}),
+        Case({"pk": w.group_a1.pk}, {}),
+        Case({"pk": w.branch_a.pk}, {"secretary_a": 302, "admin": 302}, method="post", data=_extension_data),
+        Case({"pk": w.branch_b.pk}, {"secretary_b": 302, "admin": 302}, method="post", data=_extension_data),
+        Case({"pk": w.branch_a.pk}, _MANAGE_A, method="post", data={"extended_until": "2999-01-01"}),
     ],
 }
 

@@ -117,3 +117,12 @@ def test_history_is_deterministic_and_follows_today(demo):
     later = fingerprint(date(2027, 5, 3))
     assert later != first
     assert min(f[1] for f in later).date() >= date(2025, 6, 1)
+
+
+def test_finalised_records_with_a_quorum_keep_their_roll(demo):
+    """The demo's 支部党员大会 and 支部委员会 records, written in bulk, have their roll of the day stored."""
+    quorum = Meeting.objects.filter(
+        status=MeetingStatus.FINALISED, type_links__type__in=("general_meeting", "committee_meeting")
+    )
+    assert quorum.exists()
+    assert not quorum.filter(quorum_roll__isnull=True).exists()

@@ -98,11 +98,12 @@ def test_plan_takes_an_edited_list(world):
         (["nonsense"], "branch_a", "types"),
         ([T.GROUP_MEETING], "branch_a", "types"),
         ([T.COMMITTEE_MEETING], "group_a1", "types"),
-        ([T.THEME_DAY], "p1", "organisation"),
+        ([T.THEME_DAY], "p1", "types"),  # a 党委 records only its 书记's 党课
     ],
 )
 def test_plan_refuses_wrong_types_or_organisation(world, types, org, field):
-    """党小组会 belongs to a party group, 支委会 and 党员大会 to a branch; meetings are held by branches or groups."""
+    """党小组会 belongs to a party group, 支委会 and 党员大会 to a branch; meetings are held by branches or groups
+    (a 党委 records its 书记's yearly 党课 only)."""
     with pytest.raises(DomainError) as exc:
         _plan(world, types, organisation=getattr(world, org))
     assert exc.value.field == field

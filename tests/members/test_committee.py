@@ -125,9 +125,10 @@ def test_election_date_not_in_the_future_nor_before_the_current_term(world):
     assert "晚于现任" in error.message
 
 
-def test_only_branches_elect_a_committee(world):
+def test_a_party_group_elects_no_committee(world):
+    """Committee (national): a 党支部, 党总支 or 党委 elects a committee; a 党小组 has none."""
     error = _refused(world, posts=[(world.secretary_a_member, Post.SECRETARY)], organisation=world.group_a1)
-    assert "只有党支部" in error.message
+    assert "党小组不设委员会" in error.message
 
 
 def test_an_election_by_someone_who_does_not_manage_the_branch_is_refused(world):

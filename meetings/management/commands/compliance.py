@@ -20,7 +20,8 @@ class Command(BaseCommand):
     help = (
         "Print the compliance of every branch and party group under an organisation for a month (2026-11), "
         "a quarter (2026-Q3) or a year (2026): per meeting type the required and held counts and the status "
-        "(green, yellow, red, neutral), the silent flag and the attendance rate."
+        "(green, yellow, red, neutral), the silent flag and the attendance rate; in the table, also the yearly "
+        "party lecture by the secretary of each committee (党委) there."
     )
 
     def add_arguments(self, parser):
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         else:
             self._table(organisation, period, today, results)
+            self._secretary_lectures(organisation, period, today)
 
     def _organisation(self, code: str | None) -> Organisation:
         if code:
@@ -83,3 +85,18 @@ class Command(BaseCommand):
                     f"    {item.meeting_type:<30}{MeetingType(item.meeting_type).label:<8}"
                     f"required={item.required:<3}held={item.held:<3}{item.status:<8}window={item.window.code}"
                 )
+
+    def _secretary_lectures(self, organisation, period, today) -> None:
+        """The yearly 党课 by each 党委's 书记 (支部工作条例 §16), for the period's year, as the compliance page
+        shows it."""
+        year = rules.period_range("year", period.year)
+        lectures = selectors.secretary_lectures(selectors.lecturing_committees_under(organisation), year, today)
+        if not lectures:
+            return
+        self.stdout.write("")
+        self.stdout.write(f"Committee secretary's party lecture {year.code}")
+        for item in lectures:
+            self.stdout.write(
+                f"    {item.organisation.code}  {item.organisation.name}  required={item.required:<3}"
+                f"held={item.held:<3}{item.status}"
+            )
