@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 
 from branches import rules as branch_rules
 from branches import services as branch_services
-from branches.models import CommitteePost, CommitteeTerm, Level, Organisation, Post
+from branches.models import CommitteeTerm, Level, Organisation
 from meetings import services as meeting_services
 from meetings.models import AttendanceState, MeetingType
 from members import services as member_services
-from members.models import Member, Status
+from members.access import SYSTEM, scope_for
+from members.models import CommitteePost, Member, Post, Status
 
 from .meeting_history import LECTURES
 from .tree import ROOT_CODE
@@ -78,9 +79,7 @@ def committees_load(*, today: date, write: Callable[[str], None]) -> None:
     root = Organisation.objects.filter(code=ROOT_CODE).first()
     if root is None:
         return
-    above = Organisation.objects.filter(path__startswith=root.path).exclude(
-        level__in=(Level.BRANCH, Level.PARTY_GROUP)
-    )
+    above = Organisation.objects.filter(path__startswith=root.path).exclude(level__in=(Level.BRANCH, Level.PARTY_GROUP))
     if CommitteeTerm.objects.filter(organisation__in=above).exists():
         write(_("演示上级委员会已存在，未作改动。"))
         return
@@ -90,7 +89,7 @@ def committees_load(*, today: date, write: Callable[[str], None]) -> None:
         _lecture(terms[ROOT_CODE], date(today.year - 1, 6, 20), admin)
         _lecture(terms["GW-SZ"], today - timedelta(days=5), admin)
         _probation(today)
-        rolls = meeting_services.quorum_rolls_store(organisation_path=root.path)
+        rolls = meeting_services.quorum_rolls_store(organisation_path=root.path, by=SYSTEM)
     write(
         _("已创建演示上级委员会：%(terms)d 届，党委书记讲党课 2 次；补记 %(rolls)d 份会议表决权名单。")
         % {"terms": len(terms), "rolls": rolls}
@@ -105,14 +104,15 @@ def _elect(today: date) -> dict[str, CommitteeTerm]:
         elected_on = election_day(organisation, plan.state, today)
         posts = COMMITTEE_POSTS if organisation.level != Level.GENERAL_BRANCH else GENERAL_BRANCH_POSTS
         holders = _holders(organisation, elected_on, taken, len(posts))
-        term = branch_services.committee_term_start(
-            organisation=organisation, elected_on=elected_on, posts=list(zip(holders, posts, strict=False))
+        term = member_services.committee_term_start(
+            organisation=organisation, elected_on=elected_on, posts=list(zip(holders, posts, strict=False)), by=SYSTEM
         )
         if plan.state == "extended":
             term = branch_services.committee_term_extend(
                 term=term,
                 extended_until=term.term_ends_on + timedelta(days=180),
                 approved_on=term.term_ends_on - timedelta(days=40),
+                by=SYSTEM,
             )
         terms[plan.code] = term
     return terms
@@ -157,19 +157,19 @@ def _lecture(term: CommitteeTerm, day: date, admin) -> None:
         host=secretary,
         lecturer=secretary,
         lecture_title=LECTURES[day.year % len(LECTURES)],
-        by=admin,
+        by=scope_for(admin),
     )
     entries = [
         meeting_services.AttendanceEntry(a.member, AttendanceState.PRESENT)
         for a in meeting.attendances.select_related("member")
     ]
-    meeting_services.attendance_record(meeting=meeting, entries=entries)
+    meeting_services.attendance_record(meeting=meeting, entries=entries, by=scope_for(admin))
     minutes = _("%(name)s同志以“%(title)s”为题，为所属党组织党员讲授党课。") % {
         "name": secretary.name,
         "title": meeting.lecture_title,
     }
-    meeting_services.meeting_record(meeting=meeting, version=meeting.version, minutes=minutes, by=admin)
-    meeting_services.meeting_finalise(meeting=meeting, by=admin)
+    meeting_services.meeting_record(meeting=meeting, version=meeting.version, minutes=minutes, by=scope_for(admin))
+    meeting_services.meeting_finalise(meeting=meeting, by=scope_for(admin))
 
 
 def _probation(today: date) -> None:
@@ -188,4 +188,5 @@ def _probation(today: date) -> None:
         member=member,
         data={"probation_starts_on": starts_on, "probation_ends_on": branch_rules.years_after(starts_on, 1)},
         version=member.version,
+        by=SYSTEM,
     )

@@ -5,14 +5,15 @@ most one year is recorded with its approval date (also for branches), and the wa
 from datetime import date, timedelta
 
 import pytest
-from branches.access import MANAGE, scope_for
 from django.urls import reverse
 from django.utils import timezone
 
 from branches import rules, services
 from branches.errors import DomainError
-from branches.models import CommitteeTerm, Domain, Level, Post
-from members.models import Status
+from branches.models import CommitteeTerm, Domain, Level
+from members import services as member_services
+from members.access import SYSTEM, scope_for
+from members.models import Post, Status
 from notifications.models import Notice, NoticeKind
 from notifications.services import compliance_alerts_create
 from tests.factories import MemberFactory, UserFactory, make_committee, make_org
@@ -99,20 +100,24 @@ def general(world):
 
 def test_a_general_branch_elects_its_committee_from_the_branches_below(world, general):
     """A 党总支 records its election; 5 years in 村 (its domain); its 书记 then manages its subtree."""
-    term = services.committee_term_start(
+    term = member_services.committee_term_start(
         organisation=general["org"],
         elected_on=date(2025, 6, 1),
         posts=[(general["secretary"], Post.SECRETARY), (general["officer"], Post.ORGANISATION_OFFICER)],
+        by=SYSTEM,
     )
     assert term.term_ends_on == date(2030, 6, 1) and term.is_current
     user = type(general["secretary"].user).objects.get(pk=general["secretary"].user_id)
-    assert scope_for(user).can(general["org"], MANAGE) and scope_for(user).can(general["branch"], MANAGE)
+    assert scope_for(user).may_elect(general["org"]) and scope_for(user).may_elect(general["branch"])
 
 
 def test_a_primary_committee_serves_five_years(world):
     """基层党委: 5 years, whatever its domain (P1 is a 国有企业 党委); its holders come from any branch below it."""
-    term = services.committee_term_start(
-        organisation=world.p1, elected_on=date(2024, 6, 1), posts=[(world.secretary_a_member, Post.SECRETARY)]
+    term = member_services.committee_term_start(
+        organisation=world.p1,
+        elected_on=date(2024, 6, 1),
+        posts=[(world.secretary_a_member, Post.SECRETARY)],
+        by=SYSTEM,
     )
     assert term.term_ends_on == date(2029, 6, 1)
 
@@ -120,7 +125,7 @@ def test_a_primary_committee_serves_five_years(world):
 def _refused(organisation, posts, elected_on=date(2025, 6, 1)) -> DomainError:
     before = list(CommitteeTerm.objects.values_list("pk", "is_current"))
     with pytest.raises(DomainError) as error:
-        services.committee_term_start(organisation=organisation, elected_on=elected_on, posts=posts)
+        member_services.committee_term_start(organisation=organisation, elected_on=elected_on, posts=posts, by=SYSTEM)
     assert list(CommitteeTerm.objects.values_list("pk", "is_current")) == before
     return error.value
 
@@ -140,23 +145,20 @@ def test_a_member_under_probation_cannot_be_elected(world, general):
         elected_on=today,
     )
     assert error.message == "察看党员在留党察看期内，没有被选举权。"
-    branch_error = _refused(
-        general["branch"], [(general["on_probation"], Post.SECRETARY)], elected_on=today
-    )
+    branch_error = _refused(general["branch"], [(general["on_probation"], Post.SECRETARY)], elected_on=today)
     assert "没有被选举权" in branch_error.message
     # Elected before the probation began: the day's rights count.
-    services.committee_term_start(
+    member_services.committee_term_start(
         organisation=general["branch"],
         elected_on=today - timedelta(days=31),
         posts=[(general["on_probation"], Post.SECRETARY)],
+        by=SYSTEM,
     )
 
 
 def test_a_member_confirmed_after_the_election_day_was_not_electable(world, general):
     """被选举权 on the election day: a 正式党员 confirmed the day after it was a 预备党员 then."""
-    late = MemberFactory(
-        organisation=general["branch"], joined_on=date(2024, 6, 2), confirmed_on=date(2025, 6, 2)
-    )
+    late = MemberFactory(organisation=general["branch"], joined_on=date(2024, 6, 2), confirmed_on=date(2025, 6, 2))
     error = _refused(general["org"], [(late, Post.SECRETARY)], elected_on=date(2025, 6, 1))
     assert late.name in error.message
     probationary = MemberFactory(organisation=general["branch"], status=Status.PROBATIONARY, confirmed_on=None)
@@ -167,7 +169,9 @@ def test_a_committee_above_the_branch_is_not_held_to_seven(world, general):
     """The limit of 7 is the 支委会's; a 党委 may have more members."""
     holders = [MemberFactory(organisation=general["branch"]) for _i in range(8)]
     posts = [(holders[0], Post.SECRETARY)] + [(m, Post.COMMITTEE_MEMBER) for m in holders[1:]]
-    term = services.committee_term_start(organisation=world.p1, elected_on=date(2025, 6, 1), posts=posts)
+    term = member_services.committee_term_start(
+        organisation=world.p1, elected_on=date(2025, 6, 1), posts=posts, by=SYSTEM
+    )
     assert term.posts.count() == 8
 
 
@@ -241,7 +245,9 @@ def test_only_the_current_term_is_extended(world):
     _term(world, date(2023, 3, 1))
     old.refresh_from_db()
     with pytest.raises(DomainError, match="只能为现任委员会办理延期换届"):
-        services.committee_term_extend(term=old, extended_until=date(2023, 9, 1), approved_on=date(2023, 2, 1))
+        services.committee_term_extend(
+            term=old, extended_until=date(2023, 9, 1), approved_on=date(2023, 2, 1), by=SYSTEM
+        )
 
 
 def test_an_extension_moves_the_warnings_on_the_page_and_in_the_alerts(client, world):
@@ -266,9 +272,9 @@ def test_an_extension_moves_the_warnings_on_the_page_and_in_the_alerts(client, w
     page = client.get(world.branch_a.get_absolute_url())
     assert page.context["term_state"] == "ok"
     assert 'data-testid="term-extension"' in page.content.decode()
-    compliance_alerts_create(today=today)
+    compliance_alerts_create(today=today, by=SYSTEM)
     assert not Notice.objects.filter(kind=NoticeKind.TERM_ENDING, organisation=world.branch_a).exists()
-    compliance_alerts_create(today=term.extended_until + timedelta(days=1))
+    compliance_alerts_create(today=term.extended_until + timedelta(days=1), by=SYSTEM)
     assert Notice.objects.filter(kind=NoticeKind.TERM_ENDING, organisation=world.branch_a).exists()
     assert term.history.filter(extended_until__isnull=False).exists()
 
@@ -290,16 +296,17 @@ def test_the_extension_form_refuses_more_than_a_year(client, world):
 def test_a_general_branch_term_alerts_its_secretary_and_the_parents_reviewers(world, general):
     """An overdue 党总支 term: its 书记 and the reviewers of its parent (P1) are told, once per state."""
     today = timezone.localdate()
-    services.committee_term_start(
+    member_services.committee_term_start(
         organisation=general["org"],
         elected_on=rules.years_after(today, -5) - timedelta(days=1),
         posts=[(general["secretary"], Post.SECRETARY)],
+        by=SYSTEM,
     )
-    compliance_alerts_create(today=today)
+    compliance_alerts_create(today=today, by=SYSTEM)
     notices = Notice.objects.filter(kind=NoticeKind.TERM_ENDING, organisation=general["org"])
     assert {n.user_id for n in notices} == {general["secretary"].user_id, world.reviewer.pk}
     assert all(n.body.startswith("丙党总支委员会任期于") for n in notices)
-    compliance_alerts_create(today=today)
+    compliance_alerts_create(today=today, by=SYSTEM)
     assert notices.count() == 2
 
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from branches.access import MANAGE, scope_for
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
@@ -17,6 +16,7 @@ from branches.models import CommitteeTerm, Level, Organisation
 from demo import meeting_history, reminders, tree
 from meetings.models import Meeting
 from meetings.rules import GREEN
+from members.access import scope_for
 from members.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +81,8 @@ def test_holders_are_no_demo_login_and_the_logins_keep_their_roles():
     above = CommitteeTerm.objects.exclude(organisation__level__in=(Level.BRANCH, Level.PARTY_GROUP))
     assert not Member.objects.filter(committee_posts__term__in=above, user__isnull=False).exists()
     secretary = scope_for(get_user_model().objects.get(username="secretary"))
-    assert not secretary.can(Organisation.objects.get(code="GW-SZ-YJ"), MANAGE)
-    assert secretary.can(Organisation.objects.get(code=tree.SECRETARY_BRANCH), MANAGE)
+    assert not secretary.may_elect(Organisation.objects.get(code="GW-SZ-YJ"))
+    assert secretary.may_elect(Organisation.objects.get(code=tree.SECRETARY_BRANCH))
 
 
 def test_a_member_is_under_probation_and_keeps_membership():

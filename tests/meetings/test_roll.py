@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.errors import DomainError
-from branches.models import Post
 from meetings import selectors, services
 from meetings.minutes import minutes_pdf
 from meetings.models import AttendanceState, Meeting, MeetingStatus, MeetingType
 from meetings.services import AttendanceEntry
-from members.models import Status
+from members.access import SYSTEM, scope_for
+from members.models import Post, Status
 from tests.factories import MemberFactory, make_committee, make_meeting
 from tests.meetings.pdf_text import pdf_text
 
@@ -33,15 +33,15 @@ def _meeting_day() -> date:
 def _held(world, types, **kwargs) -> Meeting:
     starts_at = timezone.make_aware(datetime.combine(_meeting_day(), time(9)))
     meeting = services.meeting_plan(
-        organisation=world.branch_a, types=list(types), starts_at=starts_at, topic="支部党员大会", **kwargs
+        organisation=world.branch_a, types=list(types), starts_at=starts_at, topic="支部党员大会", by=SYSTEM, **kwargs
     )
-    services.meeting_record(meeting=meeting, version=meeting.version, minutes="会议内容")
+    services.meeting_record(meeting=meeting, version=meeting.version, minutes="会议内容", by=SYSTEM)
     return meeting
 
 
 def _all_present(meeting: Meeting) -> None:
     entries = [AttendanceEntry(a.member, AttendanceState.PRESENT) for a in meeting.attendances.select_related("member")]
-    services.attendance_record(meeting=meeting, entries=entries)
+    services.attendance_record(meeting=meeting, entries=entries, by=SYSTEM)
 
 
 def _confirmed_the_day_after(world):
@@ -101,7 +101,7 @@ def test_finalising_stores_the_roll_and_later_changes_change_nothing(client, wor
     late = _confirmed_the_day_after(world)
     meeting = _held(world, [T.GENERAL_MEETING])
     _all_present(meeting)
-    services.meeting_finalise(meeting=meeting, by=world.secretary_a)
+    services.meeting_finalise(meeting=meeting, by=scope_for(world.secretary_a))
     meeting.refresh_from_db()
     [stored] = meeting.quorum_roll
     assert stored["voters"] == sorted([world.secretary_a_member.pk, world.member_a.pk])
@@ -129,7 +129,7 @@ def test_finalising_stores_the_roll_and_later_changes_change_nothing(client, wor
 
 
 def _admin_scope(world):
-    from branches.access import scope_for
+    from members.access import scope_for
 
     return scope_for(world.admin)
 
@@ -147,8 +147,8 @@ def test_finalise_refuses_by_the_roll_of_the_day(world):
         )
         for a in meeting.attendances.select_related("member")
     ]
-    services.attendance_record(meeting=meeting, entries=entries)
-    services.meeting_finalise(meeting=meeting, by=world.secretary_a)
+    services.attendance_record(meeting=meeting, entries=entries, by=SYSTEM)
+    services.meeting_finalise(meeting=meeting, by=scope_for(world.secretary_a))
     meeting.refresh_from_db()
     assert (meeting.quorum_roll[0]["expected"], meeting.quorum_roll[0]["present"]) == (3, 2)
     assert meeting.without_quorum_reason == ""
@@ -252,11 +252,11 @@ def test_without_quorum_the_figures_are_stored_with_the_reason(world):
         meeting=meeting,
         entries=[
             AttendanceEntry(a.member, AttendanceState.ABSENT) for a in meeting.attendances.select_related("member")
-        ],
+        ], by=SYSTEM
     )
     with pytest.raises(DomainError, match="应到2人，实到0人"):
-        services.meeting_finalise(meeting=meeting, by=world.secretary_a)
-    services.meeting_finalise(meeting=meeting, by=world.secretary_a, without_quorum_reason="抢修任务")
+        services.meeting_finalise(meeting=meeting, by=scope_for(world.secretary_a))
+    services.meeting_finalise(meeting=meeting, by=scope_for(world.secretary_a), without_quorum_reason="抢修任务")
     meeting.refresh_from_db()
     assert meeting.quorum_roll[0]["met"] is False and meeting.without_quorum_reason == "抢修任务"
 
@@ -270,8 +270,8 @@ def test_records_written_in_bulk_get_their_roll_once(world):
     make_meeting(world.branch_a, [T.THEME_DAY], starts_at=starts_at)
     make_meeting(world.branch_b, [T.GENERAL_MEETING], starts_at=starts_at)
     versions = bulk.history.count()
-    assert services.quorum_rolls_store(organisation_path=world.p1.path) == 1
+    assert services.quorum_rolls_store(organisation_path=world.p1.path, by=SYSTEM) == 1
     bulk.refresh_from_db()
     assert bulk.quorum_roll == [c.as_stored() for c in selectors.quorum_as_of_day(bulk)]
     assert late.pk not in bulk.quorum_roll[0]["voters"] and bulk.history.count() == versions
-    assert services.quorum_rolls_store(organisation_path=world.p1.path) == 0
+    assert services.quorum_rolls_store(organisation_path=world.p1.path, by=SYSTEM) == 0

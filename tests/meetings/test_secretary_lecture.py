@@ -11,10 +11,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from branches.errors import DomainError
-from branches.models import Level, Post
+from branches.models import Level
 from meetings import rules, selectors, services
 from meetings.models import AttendanceState, MeetingStatus, MeetingType
 from meetings.services import AttendanceEntry
+from members.access import SYSTEM, scope_for
+from members.models import Post
 from notifications.models import Notice, NoticeKind
 from notifications.services import compliance_alerts_create
 from tests.factories import make_committee, make_meeting, make_org
@@ -97,12 +99,13 @@ def _lecture(world, *, lecturer, starts_at, finalise=True, organisation=None):
         topic="党委书记讲党课",
         lecturer=lecturer,
         lecture_title="以高质量党建引领高质量发展",
+        by=SYSTEM,
     )
-    services.meeting_record(meeting=meeting, version=meeting.version, minutes="授课内容")
+    services.meeting_record(meeting=meeting, version=meeting.version, minutes="授课内容", by=SYSTEM)
     entries = [AttendanceEntry(a.member, AttendanceState.PRESENT) for a in meeting.attendances.select_related("member")]
-    services.attendance_record(meeting=meeting, entries=entries)
+    services.attendance_record(meeting=meeting, entries=entries, by=SYSTEM)
     if finalise:
-        services.meeting_finalise(meeting=meeting, by=world.admin)
+        services.meeting_finalise(meeting=meeting, by=scope_for(world.admin))
     return meeting
 
 
@@ -119,11 +122,15 @@ def test_a_committee_records_no_other_meeting(committee):
     """A 党委 records only its 书记's 党课 here; a 党总支 holds no meeting of its own."""
     world = committee
     with pytest.raises(DomainError) as error:
-        services.meeting_plan(organisation=world.p1, types=[T.THEME_DAY], starts_at=at(2025, 6, 1), topic="主题党日")
+        services.meeting_plan(
+            organisation=world.p1, types=[T.THEME_DAY], starts_at=at(2025, 6, 1), topic="主题党日", by=SYSTEM
+        )
     assert error.value.field == "types"
     general = make_org(world.p1, level=Level.GENERAL_BRANCH)
     with pytest.raises(DomainError) as error:
-        services.meeting_plan(organisation=general, types=[T.PARTY_LECTURE], starts_at=at(2025, 6, 1), topic="党课")
+        services.meeting_plan(
+            organisation=general, types=[T.PARTY_LECTURE], starts_at=at(2025, 6, 1), topic="党课", by=SYSTEM
+        )
     assert error.value.field == "organisation"
 
 
@@ -210,17 +217,17 @@ def test_a_year_ended_without_it_is_alerted_once(committee):
     """On a day of the next year: a 党委 without its 书记's 党课 → its 书记, its own and its parent's reviewers, once;
     a 党委 that gave it gets nothing."""
     world = committee
-    compliance_alerts_create(today=date(2026, 1, 5))
+    compliance_alerts_create(today=date(2026, 1, 5), by=SYSTEM)
     rows = Notice.objects.filter(kind=NoticeKind.OVERDUE, key__contains="secretary_lecture")
     by_org = {(n.organisation_id, n.user_id) for n in rows}
     assert by_org == {(world.p1.pk, world.secretary_a.pk), (world.p1.pk, world.reviewer.pk)}
     assert all("|2025|" in n.key for n in rows)
-    compliance_alerts_create(today=date(2026, 2, 1))
+    compliance_alerts_create(today=date(2026, 2, 1), by=SYSTEM)
     assert rows.count() == 2
 
     Notice.objects.all().delete()
     _lecture(world, lecturer=world.secretary_a_member, starts_at=at(2025, 6, 20))
-    compliance_alerts_create(today=date(2026, 1, 6))
+    compliance_alerts_create(today=date(2026, 1, 6), by=SYSTEM)
     assert not Notice.objects.filter(key__contains="secretary_lecture", organisation=world.p1).exists()
 
 

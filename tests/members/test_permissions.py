@@ -195,9 +195,10 @@ def test_may_change_level(scopes, objects, obj, role, expected):
     assert ask(scopes, objects, role, "may_change_level", obj) is expected
 
 
-@table({"root": set(), "p1": set(), "branch_a": A_MANAGERS, "group_a1": set()})
+@table({"root": ALL_POWERFUL, "p1": {"committee_in"} | ALL_POWERFUL, "branch_a": A_MANAGERS, "group_a1": set()})
 def test_may_elect(scopes, objects, obj, role, expected):
-    """A committee election (换届) is recorded for a branch only, by its managers and admins."""
+    """A committee election (换届) of a 党支部, 党总支 or 党委 is recorded by its managers and admins; a 党小组 has
+    no committee (Term (换届), terms above the branch)."""
     assert ask(scopes, objects, role, "may_elect", obj) is expected
 
 
@@ -328,13 +329,14 @@ def test_may_open_meeting_trash(scopes, objects, obj, role, expected):
     assert ask(scopes, objects, role, "may_open_meeting_trash", obj) is expected
 
 
-@table({"root": set(), "p1": set(), "branch_a": A_MANAGERS, "group_a1": A_MANAGERS})
+@table({"root": ALL_POWERFUL, "p1": {"committee_in"} | ALL_POWERFUL, "branch_a": A_MANAGERS, "group_a1": A_MANAGERS})
 def test_may_plan_meeting(scopes, objects, obj, role, expected):
-    """A meeting is held by a 党支部 or 党小组 and planned by its managers and admins."""
+    """A meeting is held by a 党支部 or 党小组, and a 党委 records its 书记's yearly 党课 (支部工作条例 §16); planned by
+    their managers and admins."""
     assert ask(scopes, objects, role, "may_plan_meeting", obj) is expected
 
 
-@table({"root": set(), "p1": set(), "branch_a": A_MANAGERS, "group_a1": A_MANAGERS})
+@table({"root": ALL_POWERFUL, "p1": {"committee_in"} | ALL_POWERFUL, "branch_a": A_MANAGERS, "group_a1": A_MANAGERS})
 def test_organisations_plannable(scopes, objects, obj, role, expected):
     """The units a user may plan meetings for, as a queryset: the same rule as `may_plan_meeting`."""
     assert scopes[role].organisations_plannable().filter(pk=objects[obj].pk).exists() is expected

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from branches.errors import DomainError
 from members import rules, services
+from members.access import SYSTEM
 from members.models import MEMBER_STATUSES, VOTING_STATUSES, Member, Status
 from tests.factories import MemberFactory
 
@@ -145,7 +146,7 @@ def test_probation_dates_are_checked(world, changes, field, message):
     at its field and nothing is saved."""
     member = world.member_a
     with pytest.raises(DomainError) as error:
-        services.member_update(member=member, data=changes, version=member.version)
+        services.member_update(member=member, data=changes, version=member.version, by=SYSTEM)
     assert (error.value.field, error.value.message) == (field, message)
     member.refresh_from_db()
     assert member.probation_starts_on is None and member.version == 1
@@ -177,7 +178,7 @@ def test_only_a_party_member_is_put_under_probation(world):
         services.member_update(
             member=applicant,
             data={"probation_starts_on": today - timedelta(days=10), "probation_ends_on": today + timedelta(days=300)},
-            version=applicant.version,
+            version=applicant.version, by=SYSTEM
         )
     assert (error.value.field, error.value.message) == ("status", "留党察看只适用于党员（预备党员、正式党员）。")
     former = MemberFactory(
@@ -186,7 +187,7 @@ def test_only_a_party_member_is_put_under_probation(world):
         probation_starts_on=date(2020, 1, 1),
         probation_ends_on=date(2021, 1, 1),
     )
-    services.member_update(member=former, data={"work_unit": "新单位"}, version=former.version)
+    services.member_update(member=former, data={"work_unit": "新单位"}, version=former.version, by=SYSTEM)
 
 
 def test_a_member_under_probation_keeps_membership_and_history(world):
@@ -197,7 +198,7 @@ def test_a_member_under_probation_keeps_membership_and_history(world):
     services.member_update(
         member=member,
         data={"probation_starts_on": today - timedelta(days=5), "probation_ends_on": today + timedelta(days=360)},
-        version=member.version,
+        version=member.version, by=SYSTEM
     )
     member.refresh_from_db()
     assert member.status == Status.FULL and member.on_probation
