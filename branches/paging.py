@@ -13,6 +13,8 @@ without "of N"; `query` keeps the list's filters in its links).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
@@ -109,3 +111,40 @@ def paginate(
     if count is not None:
         paginator.count = count
     return paginator, paginator.get_page(request.GET.get("page"))
+
+
+@dataclass(frozen=True)
+class PaginatorFacts:
+    count: int
+    count_is_exact: bool
+    num_pages: int
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What `includes/pagination.html` and a list's heading read of a page, as plain values: a page kept in a cache
+    (the paginator itself holds the query)."""
+
+    number: int
+    has_previous: bool
+    has_next: bool
+    previous_page_number: int | None
+    next_page_number: int | None
+    has_other_pages: bool
+    paginator: PaginatorFacts
+
+    @classmethod
+    def of(cls, page: Page) -> PageFacts:
+        paginator = page.paginator
+        exact = getattr(paginator, "count_is_exact", True)
+        return cls(
+            number=page.number,
+            has_previous=page.has_previous(),
+            has_next=page.has_next(),
+            previous_page_number=page.number - 1 if page.has_previous() else None,
+            next_page_number=page.number + 1 if page.has_next() else None,
+            has_other_pages=page.has_other_pages(),
+            paginator=PaginatorFacts(
+                count=paginator.count, count_is_exact=exact, num_pages=paginator.num_pages if exact else 0
+            ),
+        )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
+from meetings import selectors as meeting_selectors
 from members import selectors as member_selectors
 from members import services as member_services
 from members.access import scope_for
@@ -26,6 +27,9 @@ from .errors import DomainError
 from .forms import CommitteeExtensionForm, CommitteeTermForm, OrganisationForm
 from .models import Form, Organisation
 from .paging import paginate
+
+#: How many meetings the overview's "最近会议" card shows; the rest are one click away on the filtered list.
+RECENT_MEETINGS = 5
 
 # --- Landing page --------------------------------------------------------------------------------------------------
 
@@ -140,6 +144,9 @@ class OrganisationDetailView(OrganisationViewMixin, TemplateView):
             can_add_child=self.scope.may_add_child(organisation),
             can_elect=self.scope.may_elect(organisation),
             can_plan_meeting=self.scope.may_plan_meeting(organisation),
+            # The 三会一课 of the unit, composed here (the web layer sits above meetings; branches' domain does not).
+            unit_compliance=meeting_selectors.unit_page(organisation, today),
+            recent_meetings=meeting_selectors.meetings_recent_in(self.scope, organisation, RECENT_MEETINGS),
             roster_url=f"{reverse('members:list')}?organisation={organisation.pk}",
             **kwargs,
         )

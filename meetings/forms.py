@@ -315,11 +315,9 @@ class FinaliseForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.quorum_short:
-            if not cleaned.get("confirm_without_quorum"):
-                self.add_error("confirm_without_quorum", _("未达到法定人数，请勾选确认后再归档。"))
-            if not (cleaned.get("without_quorum_reason") or "").strip():
-                self.add_error("without_quorum_reason", _("请说明未达到法定人数仍归档的原因。"))
+        # The reason itself is the rule's (meetings.services.meeting_finalise): its refusal shows on this form.
+        if self.quorum_short and not cleaned.get("confirm_without_quorum"):
+            self.add_error("confirm_without_quorum", _("未达到法定人数，请勾选确认后再归档。"))
         return cleaned
 
 

@@ -4,18 +4,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
 from branches.errors import DomainError
 from branches.models import Level
-from branches.paging import paginate
+from branches.paging import PageFacts, paginate
 from members.access.views import ScopedObjectMixin, ScopedViewMixin
 
 from . import history, rules, selectors, services
@@ -124,16 +123,22 @@ STATUS_BADGES = {
 class MeetingListView(ScopedViewMixin, TemplateView):
     """Meetings in the user's scope: search, filters, sorting by date, paginated with the total.
 
-    The page of rows (with its total) and the filter form are rendered once per scope and query string and cached
-    until something in the user's part of the tree changes (`page_cache`); the rest of the page, which depends on
-    the user's role, is built on every request.
+    The page of rows (with its total) and the organisation choices are read once per scope and query string and
+    cached as data until something in the user's part of the tree changes (`page_cache`); the templates render
+    them, and what depends on the user's role is decided on every request.
     """
 
     template_name = "meetings/meeting_list.html"
-    rows_template = "meetings/includes/meeting_rows.html"
-    filter_template = "meetings/includes/meeting_filter.html"
 
     def get_context_data(self, **kwargs):
+        filterset = MeetingFilter(
+            self.request.GET,
+            queryset=selectors.meetings_for_list(self.scope),
+            organisations=self.scope.organisations_with_meetings_readable(),
+            tops=self.scope.meeting_tops(),
+        )
+        filterset.form.is_valid()
+        cleaned = filterset.form.cleaned_data  # the valid fields, also when another one is not
         key = page_cache.key(
             "list",
             self.scope.meeting_tops(),  # what meetings_visible_to shows this scope, and the filter offers it
@@ -144,12 +149,31 @@ class MeetingListView(ScopedViewMixin, TemplateView):
         )
         page = page_cache.get(key)
         if page is None:
-            page = self._page()
+            page = self._page(filterset)
             page_cache.put(key, page, settings.MEETING_LIST_CACHE_SECONDS)
+        # The organisation choices come with the page: the select renders without reading the tree again.
+        filterset.form.fields["organisation"].widget.choices = page["organisation_choices"]
+        unit_only = cleaned.get("organisation") if cleaned.get("unit_only") else None
+        current = self.request.GET.get("ordering", "")
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["ordering"] = "-starts_at" if current == "starts_at" else "starts_at"
         return super().get_context_data(
-            **page,
+            filter=filterset,
+            meetings=page["meetings"],
+            page_obj=page["page"],
+            total=page["page"].paginator.count,
+            total_is_exact=page["page"].paginator.count_is_exact,
+            query=_query_without_page(self.request),
+            sort_url=f"?{query.urlencode()}",
+            sort_direction="asc" if current == "starts_at" else "desc",
+            is_filtered=any(v not in (None, "", []) for v in cleaned.values()),
+            period=cleaned.get("period") or "",
+            period_label=_period_label(cleaned.get("period")),
+            unit_only=unit_only,
+            calendar_url=_calendar_url(cleaned),
             # What depends on the user's role, not only on the part of the tree they read: never cached.
-            compliance_url=self._compliance_url(page["unit_only"], page["period"]),
+            compliance_url=self._compliance_url(unit_only, cleaned.get("period")),
             can_create=self.scope.may_plan_meetings(),
             query_without_period=_query_without(self.request, "page", "period"),
             query_without_unit_only=_query_without(self.request, "page", "unit_only"),
@@ -157,55 +181,22 @@ class MeetingListView(ScopedViewMixin, TemplateView):
             **kwargs,
         )
 
-    def _page(self) -> dict:
-        """The filters, the page of rows and the total, rendered: what the cache keeps (plain values, markup and
-        the organisation a click-through is limited to)."""
-        filterset = MeetingFilter(
-            self.request.GET,
-            queryset=selectors.meetings_for_list(self.scope),
-            organisations=self.scope.organisations_with_meetings_readable(),
-            tops=self.scope.meeting_tops(),
-        )
-        filterset.form.is_valid()
-        cleaned = filterset.form.cleaned_data  # the valid fields, also when another one is not
+    def _page(self, filterset) -> dict:
+        """What the cache keeps: the page of meetings (model instances with what their row shows), the facts of
+        the page (number, total, neighbours) and the organisation filter's choices; the templates render them."""
         # The total is exact up to LIST_COUNT_CAP: an exact COUNT(*) of a root organisation's meetings cost more
         # than the rest of the page (bench figures 3 and 4).
-        paginator, page = paginate(self.request, filterset.qs, capped=True)
+        _paginator, page = paginate(self.request, filterset.qs, capped=True)
         meetings = list(page.object_list)
         for meeting in meetings:
             # Set here so that the template's row needs no include or chain of conditions per meeting.
             meeting.status_badge = STATUS_BADGES.get(meeting.status, "text-bg-primary")
             meeting.has_attendance = meeting.status in (MeetingStatus.HELD, MeetingStatus.FINALISED)
-        page.object_list = meetings
-        current = self.request.GET.get("ordering", "")
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query["ordering"] = "-starts_at" if current == "starts_at" else "starts_at"
-        rows_html = render_to_string(
-            self.rows_template,
-            {
-                "meetings": meetings,
-                "page_obj": page,
-                "query": _query_without_page(self.request),
-                "sort_url": f"?{query.urlencode()}",
-                "sort_direction": "asc" if current == "starts_at" else "desc",
-            },
-            request=self.request,
-        )
-        filter_html = render_to_string(self.filter_template, {"filter": filterset}, request=self.request)
+        field = filterset.form.fields["organisation"]
         return {
-            "total": paginator.count,
-            "total_is_exact": paginator.count_is_exact,
-            "has_rows": bool(meetings),
-            "meeting_ids": [m.pk for m in meetings],
-            # Rendered (and escaped) by the template engine: markup, kept as such in the cache.
-            "rows_html": mark_safe(rows_html),
-            "filter_html": mark_safe(filter_html),
-            "is_filtered": any(v not in (None, "", []) for v in cleaned.values()),
-            "period": cleaned.get("period") or "",
-            "period_label": _period_label(cleaned.get("period")),
-            "unit_only": cleaned.get("organisation") if cleaned.get("unit_only") else None,
-            "calendar_url": _calendar_url(cleaned),
+            "meetings": meetings,
+            "page": PageFacts.of(page),
+            "organisation_choices": [("", field.empty_label), *((o.pk, o.name) for o in field.queryset)],
         }
 
     def _compliance_url(self, organisation, period: str | None) -> str:

@@ -166,10 +166,9 @@ def make_meeting(
 
 
 def listed(response) -> list:
-    """The meetings a meeting list response shows, in order (its rows may come from the cache, so the page keeps
-    their ids, not the objects)."""
+    """The meetings a meeting list response shows, in order (read afresh: its rows may come from the cache)."""
     from meetings.models import Meeting
 
-    ids = response.context["meeting_ids"]
+    ids = [meeting.pk for meeting in response.context["meetings"]]
     found = Meeting.all_objects.in_bulk(ids)
     return [found[pk] for pk in ids]

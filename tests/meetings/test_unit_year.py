@@ -4,7 +4,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.template import Context, Template
+from django.utils import timezone
 
 from meetings import selectors, services
 from meetings.compliance import engine
@@ -102,12 +102,23 @@ def test_unit_year_takes_two_queries(busy, meetings, django_assert_num_queries):
 
 
 def test_calendar_and_due_this_month_share_one_read(busy, django_assert_num_queries):
-    """On one page the calendar and "本月待办" read the year once between them."""
-    template = Template("{% load meetings_compliance %}{% due_this_month org %}{% compliance_calendar org %}")
+    """On one page the calendar and "本月待办" read the year once between them (`unit_page`), and render from it
+    without a query."""
+    from django.template.loader import render_to_string
+
     with django_assert_num_queries(2):
-        html = template.render(Context({"org": busy.branch_a}))
+        unit = selectors.unit_page(busy.branch_a, timezone.localdate())
+    with django_assert_num_queries(0):
+        context = {"unit": unit, "organisation": busy.branch_a}
+        html = render_to_string("meetings/includes/due_this_month.html", context)
+        html += render_to_string("meetings/includes/compliance_calendar.html", context)
     assert 'data-testid="due-this-month"' in html
     assert 'data-testid="compliance-calendar"' in html
+
+
+def test_only_branches_and_party_groups_have_a_unit_page(world):
+    """A 党委 or 党总支 has no 三会一课 requirements of its own to show on its page."""
+    assert selectors.unit_page(world.p1, timezone.localdate()) is None
 
 
 def test_recent_meetings_carry_their_type_labels_in_one_query(world, django_assert_num_queries):
