@@ -1,4 +1,4 @@
-"""Meetings URLs: plan, log, finalise and amend (views.py); other pages append their patterns below."""
+"""Meetings URLs: plan, log, finalise and amend (the views package); other pages append their patterns below."""
 
 from django.urls import path
 

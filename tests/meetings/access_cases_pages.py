@@ -1,5 +1,5 @@
 """Access-matrix entries for the meeting pages: list, plan, record, attendance, finalise, amend, cancel, delete,
-recycle bin, restore and history (meetings/views.py).
+recycle bin, restore and history (the meetings/views package).
 
 Merged into tests/meetings/access_cases.py. A meeting of branch A is read by its members, A's secretary, the reviewer
 of P1 and admins, and managed by A's secretary and admins; branch B's by B's secretary and admins. Every meeting
