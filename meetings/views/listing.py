@@ -11,9 +11,7 @@ from members.access.views import ScopedViewMixin
 
 from .. import selectors
 from ..compliance import page_cache
-from ..forms import (
-    MeetingFilter,
-)
+from ..filters import MeetingFilter
 from ..models import MeetingStatus
 from .base import calendar_url_for, filter_period_label, query_without, query_without_page
 

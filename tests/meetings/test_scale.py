@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from branches.models import Level
 from meetings import selectors
-from meetings.forms import MeetingFilter
+from meetings.filters import MeetingFilter
 from meetings.models import AttendanceState, MeetingStatus
 from tests.factories import MemberFactory, make_meeting, make_org
 
