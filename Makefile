@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint messages bench clean
+.PHONY: run test install install-dev lint messages bench clean audit
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,10 @@ run: install
 	$(BIN)/celery -A config beat --loglevel=WARNING & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
-## Lint, check migrations and deploy settings, then run the whole suite.
+## Lint (ruff, bandit, import contracts), check migrations and deploy settings, then run the whole suite.
 test: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r . --severity-level medium
 	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdef \
@@ -47,6 +48,7 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r . --severity-level medium
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
 
@@ -54,6 +56,13 @@ lint: install-dev
 messages: install
 	$(BIN)/python manage.py makemessages -l en --no-obsolete -i ".venv/*" -i "var/*" -i "bench/*" -i "tests/*"
 	$(BIN)/python manage.py compilemessages -l en -i .venv -i var
+
+## Known vulnerabilities in the pinned requirements (pip-audit; needs PyPI's advisory database online, so CI, which has
+## no internet, does not run it). Installs pip-audit in its own virtualenv .venv-audit.
+audit:
+	$(PYTHON) -m venv .venv-audit
+	.venv-audit/bin/pip install --quiet -r requirements-audit.txt
+	.venv-audit/bin/pip-audit --strict -r requirements.txt -r requirements-dev.txt
 
 bench: install-dev
 	bench/run

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from tests.csp import inline_code
 from tests.fingerprint import changed, fingerprint
 from tests.matrix import ROLES, Case, load_cases, takes_post, url_names
 
@@ -47,7 +48,8 @@ def _out_of_scope(case: Case, role: str) -> bool:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_url_as_every_role(name, world):
-    """Each role gets exactly the status its scope allows; outside the scope is 404 and nothing changes."""
+    """Each role gets exactly the status its scope allows; outside the scope is 404 and nothing changes; no page
+    has code the content security policy blocks (tests/csp.py)."""
     problems = []
     write_url = takes_post(name)
     clients = {role: _client_for(world, role) for role in ROLES}
@@ -72,6 +74,8 @@ def test_url_as_every_role(name, world):
             expected = case.expected(role)
             if response.status_code != expected:
                 problems.append(f"{method.upper()} {url} as {role}: {response.status_code}, expected {expected}")
+            if response.status_code == 200 and (blocked := inline_code(response)):
+                problems.append(f"{method.upper()} {url} as {role}: the content security policy blocks {blocked}")
             if watch and changed(before, after):
                 problems.append(f"POST {url} as {role} (out of scope) changed {changed(before, after)}")
     assert not problems, "\n".join(problems)

@@ -46,3 +46,30 @@ def screenshot():
         return path
 
     return save
+
+
+@pytest.fixture(autouse=True)
+def refused_by_policy(request):
+    """Every browser test also checks that the content security policy refused nothing on the pages it walked
+    (an inline script or style the policy blocks shows as a console error "Refused to …")."""
+    if "browser" not in request.fixturenames:
+        yield []
+        return
+    browser = request.getfixturevalue("browser")
+    refused: list[str] = []
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on(
+            "console",
+            lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+        return context
+
+    browser.new_context = watched_context
+    try:
+        yield refused
+    finally:
+        browser.new_context = new_context
+    assert not refused, f"the content security policy refused: {refused}"
