@@ -38,6 +38,9 @@ class OrganisationForm(forms.ModelForm):
     changed.
     """
 
+    #: The version the page showed (an edit based on an older one is refused by the service).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Organisation
         fields = services.ORGANISATION_FIELDS
@@ -46,6 +49,8 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, parent: Organisation | None, lock_level=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.parent = parent
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
         allowed = services.child_levels(parent.level if parent is not None else None)
         if self.instance.pk and self.instance.level not in allowed:
             allowed = [self.instance.level, *allowed]
@@ -72,6 +77,7 @@ class OrganisationForm(forms.ModelForm):
                 ),
                 Row(Column("founded_on", css_class="col-md-4")),
             ),
+            "version",
             save_and_cancel(),
         )
 

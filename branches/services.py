@@ -147,10 +147,13 @@ def organisation_create(*, parent: Organisation | None, data: dict, by: Actor) -
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, data: dict, by: Actor) -> Organisation:
+def organisation_update(
+    *, organisation: Organisation, data: dict, by: Actor, version: int | None = None
+) -> Organisation:
     """Change an organisation's name, code, level, domain, form or founding date; its place in the tree stays.
 
-    Only those who may change the level change it (a secretary's form shows it locked).
+    Only those who may change the level change it (a secretary's form shows it locked). With `version` (the one the
+    editor's page showed), a change someone else saved in between is kept and this one refused.
     """
     if not by.may_edit_organisation(organisation):
         raise NotPermitted
@@ -159,8 +162,13 @@ def organisation_update(*, organisation: Organisation, data: dict, by: Actor) ->
         raise NotPermitted
     parent = Organisation.objects.get_parent(organisation)
     _raise_first(organisation_check(data=fields, parent=parent, organisation=organisation))
+    current = Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("version", flat=True)
+    current = current.first()
+    if version is not None and current != version:
+        raise DomainError(_("该组织的信息已被他人修改，您的修改未保存。请刷新页面后重新填写。"))
     for name, value in fields.items():
         setattr(organisation, name, value)
+    organisation.version = (current or organisation.version) + 1
     _full_clean(organisation)
     organisation.save()
     organisation_changed(organisation)

@@ -229,8 +229,12 @@ class OrganisationUpdateView(OrganisationViewMixin, FormView):
 
     def form_valid(self, form):
         try:
+            version = form.cleaned_data.get("version")
             updated = services.organisation_update(
-                organisation=self.organisation, data=form.organisation_data(), by=self.scope
+                organisation=self.organisation,
+                data=form.organisation_data(),
+                by=self.scope,
+                version=version if version is not None else -1,
             )
         except DomainError as error:
             error.add_to(form)

@@ -26,6 +26,7 @@ def _organisation_data(organisation=None, **changes) -> dict:
             "level": organisation.level,
             "domain": organisation.domain,
             "form": organisation.form,
+            "version": type(organisation).objects.get(pk=organisation.pk).version,
         }
     data.update(changes)
     return data

@@ -148,3 +148,25 @@ def test_a_caller_out_of_scope_is_refused_and_nothing_changes(world):
     assert Organisation.objects.get(pk=world.branch_a.pk).name == world.branch_a.name
     created = services.organisation_create(parent=world.branch_a, data=group, by=scope_for(world.secretary_a))
     assert Organisation.objects.get_parent(created) == world.branch_a
+
+
+def test_two_editors_of_one_organisation_keep_the_first_change(client, world):
+    """Nothing lost: of two people editing the same organisation from the same page version, the first save stays
+    and the second is refused with a message (the edit form carries the version it showed)."""
+    from django.urls import reverse
+
+    from tests.branches.access_cases import _organisation_data
+
+    url = reverse("branches:edit", args=[world.branch_a.pk])
+    client.force_login(world.secretary_a)
+    page = client.get(url)
+    shown = page.context["form"].initial["version"]
+    first = _organisation_data(world.branch_a, name="甲党支部（先存）", version=shown)
+    second = _organisation_data(world.branch_a, name="甲党支部（后存）", version=shown)
+    assert client.post(url, first).status_code == 302
+    client.force_login(world.admin)
+    response = client.post(url, second)
+    assert response.status_code == 200
+    assert "已被他人修改" in response.content.decode()
+    world.branch_a.refresh_from_db()
+    assert world.branch_a.name == "甲党支部（先存）" and world.branch_a.version == shown + 1
