@@ -33,7 +33,9 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "evaluations",
+    "study",
     "notifications",
+    "dashboards",
     "demo",
 ]
 
