@@ -49,8 +49,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 return HttpResponseRedirect(resolve_url("branches:detail", branch_id))
             return HttpResponseRedirect(resolve_url("branches:list"))
         if scope.is_member:
-            # A member lands on what they owe: their upcoming meetings (the page links to their own record).
-            return HttpResponseRedirect(resolve_url("meetings:mine"))
+            # A member lands on what they owe: "my obligations" (the page links to their own record).
+            return HttpResponseRedirect(resolve_url("dashboards:mine"))
         return super().get(request, *args, **kwargs)
 
 
@@ -141,6 +141,7 @@ class OrganisationDetailView(OrganisationViewMixin, TemplateView):
             can_elect=self.scope.may_elect(organisation),
             can_plan_meeting=self.scope.may_plan_meeting(organisation),
             roster_url=f"{reverse('members:list')}?organisation={organisation.pk}",
+            panels=selectors.organisation_panels(organisation, self.scope),
             **kwargs,
         )
 

@@ -48,17 +48,13 @@ class StudyTask(models.Model):
     due_on = models.DateField(_("截止日期"))
     hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, default=0)
     completion = models.CharField(_("完成方式"), max_length=16, choices=Completion.choices, default=Completion.READ)
-    min_length = models.PositiveIntegerField(
-        _("心得体会最少字数"), default=0, help_text=_("0 表示不限字数。")
-    )
+    min_length = models.PositiveIntegerField(_("心得体会最少字数"), default=0, help_text=_("0 表示不限字数。"))
     target_kind = models.CharField(
         _("学习对象"), max_length=16, choices=TargetKind.choices, default=TargetKind.ORGANISATION
     )
     #: Member statuses the organisation target covers (e.g. ["activist"]); empty: 预备党员 and 正式党员.
     target_statuses = models.JSONField(_("政治面貌"), default=list, blank=True)
-    target_members = models.ManyToManyField(
-        "members.Member", blank=True, related_name="+", verbose_name=_("指定党员")
-    )
+    target_members = models.ManyToManyField("members.Member", blank=True, related_name="+", verbose_name=_("指定党员"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

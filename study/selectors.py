@@ -116,9 +116,7 @@ def completion_by_branch(task: StudyTask, scope: Scope) -> list[BranchFigures]:
 def completion_rows(task: StudyTask, scope: Scope, *, organisation_id: int | None = None, state: str = "") -> QuerySet:
     """A task's rows for the members the scope reads, by branch and name, optionally one branch's or one state's
     (`behind`: every row not done)."""
-    rows = task.assignments.filter(_members_in_scope_q(scope, "")).select_related(
-        "member", "member__organisation"
-    )
+    rows = task.assignments.filter(_members_in_scope_q(scope, "")).select_related("member", "member__organisation")
     if organisation_id:
         rows = rows.filter(member__organisation_id=organisation_id)
     if state == "behind":
@@ -141,7 +139,9 @@ def branch_open_tasks(organisation: Organisation, today: date, limit: int = 10) 
     here = Q(assignments__member__organisation=organisation)
     return list(
         StudyTask.objects.filter(here, due_on__gte=today)
-        .annotate(total=Count("assignments", filter=here), done=Count("assignments", filter=here & Q(assignments__state=DONE)))
+        .annotate(
+            total=Count("assignments", filter=here), done=Count("assignments", filter=here & Q(assignments__state=DONE))
+        )
         .order_by("due_on", "pk")[:limit]
     )
 
@@ -180,7 +180,9 @@ def my_counts(member_id: int | None, today: date | None = None) -> dict[str, int
 
 def my_assignment_queryset(scope: Scope) -> QuerySet[Assignment]:
     """The rows a member opens: their own."""
-    return Assignment.objects.filter(member_id=scope.member_id).select_related("task", "task__organisation", "task__meeting")
+    return Assignment.objects.filter(member_id=scope.member_id).select_related(
+        "task", "task__organisation", "task__meeting"
+    )
 
 
 # --- The yearly record -----------------------------------------------------------------------------------------------
@@ -217,10 +219,7 @@ def study_record(member: Member, year: int) -> StudyRecord:
         )
     )
     years = sorted(
-        {
-            day.year
-            for day in Assignment.objects.filter(member=member, state=DONE).dates("completed_at", "year")
-        }
+        {day.year for day in Assignment.objects.filter(member=member, state=DONE).dates("completed_at", "year")}
         | {year},
         reverse=True,
     )
@@ -234,3 +233,19 @@ def hours_for_year(member_id: int, year: int) -> Decimal:
         member_id=member_id, state=DONE, completed_at__gte=start, completed_at__lt=end
     ).aggregate(hours=Sum("task__hours"))["hours"]
     return total or Decimal(0)
+
+
+def branch_panel(organisation: Organisation, scope: Scope) -> dict | None:
+    """The branch page's panel (`branches.selectors.organisation_page_panels`): the branch's open tasks with their
+    completion figures, for those who read the branch (one query)."""
+    if organisation.level != Level.BRANCH or not scope.may_read_organisation(organisation):
+        return None
+    tasks = branch_open_tasks(organisation, timezone.localdate())
+    for task in tasks:
+        task.rate = rules.completion_rate(task.done, task.total)
+    return {
+        "template": "study/includes/branch_panel.html",
+        "organisation": organisation,
+        "tasks": tasks,
+        "may_assign": scope.may_assign_task(organisation),
+    }

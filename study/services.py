@@ -282,6 +282,4 @@ def assignments_for_joiner(member: Member, before: set[int]) -> None:
     if member.is_deleted or member.organisation_id is None:
         return
     tasks = selectors.tasks_open_for(member, timezone.localdate()).values_list("pk", flat=True)
-    Assignment.objects.bulk_create(
-        [Assignment(task_id=pk, member=member) for pk in tasks], ignore_conflicts=True
-    )
+    Assignment.objects.bulk_create([Assignment(task_id=pk, member=member) for pk in tasks], ignore_conflicts=True)

@@ -92,8 +92,11 @@ def test_file_of_wrong_type_is_refused(world):
 
 def test_content_is_sanitised(world):
     """Only safe formatting and http/https/mailto links are kept."""
-    task = assign(world.branch_a, content='<p onclick="x">读<script>alert(1)</script><a href="javascript:x">坏</a>'
-                  '<a href="https://www.12371.cn">好</a></p>')
+    task = assign(
+        world.branch_a,
+        content='<p onclick="x">读<script>alert(1)</script><a href="javascript:x">坏</a>'
+        '<a href="https://www.12371.cn">好</a></p>',
+    )
     assert "script" not in task.content and "onclick" not in task.content and "javascript" not in task.content
     assert 'href="https://www.12371.cn"' in task.content
 
