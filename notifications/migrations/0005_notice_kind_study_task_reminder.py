@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0004_notice_unreachable'),
+        ("notifications", "0004_notice_unreachable"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notice',
-            name='kind',
-            field=models.CharField(choices=[('meeting_reminder', '会议提醒'), ('meeting_cancelled', '会议取消通知'), ('meeting_nobody', '会议无应到人员'), ('due_soon', '即将到期提醒'), ('overdue', '逾期提醒'), ('term_ending', '换届提醒'), ('silent_branch', '静默支部提醒'), ('study_task_reminder', '学习任务提醒')], max_length=24, verbose_name='类别'),
+            model_name="notice",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("meeting_reminder", "会议提醒"),
+                    ("meeting_cancelled", "会议取消通知"),
+                    ("meeting_nobody", "会议无应到人员"),
+                    ("due_soon", "即将到期提醒"),
+                    ("overdue", "逾期提醒"),
+                    ("term_ending", "换届提醒"),
+                    ("silent_branch", "静默支部提醒"),
+                    ("study_task_reminder", "学习任务提醒"),
+                ],
+                max_length=24,
+                verbose_name="类别",
+            ),
         ),
     ]

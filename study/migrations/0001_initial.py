@@ -6,111 +6,220 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('branches', '0004_committee_term_extension'),
-        ('meetings', '0005_fill_quorum_roll'),
-        ('members', '0004_member_probation'),
+        ("branches", "0004_committee_term_extension"),
+        ("meetings", "0005_fill_quorum_roll"),
+        ("members", "0004_member_probation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StudyTask',
+            name="StudyTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('content', models.TextField(blank=True, help_text='只保留安全的格式和链接。', verbose_name='学习内容')),
-                ('starts_on', models.DateField(verbose_name='开始日期')),
-                ('due_on', models.DateField(verbose_name='截止日期')),
-                ('hours', models.DecimalField(decimal_places=1, default=0, max_digits=4, verbose_name='学时')),
-                ('completion', models.CharField(choices=[('read', '阅读并确认'), ('reflection', '提交心得体会'), ('meeting', '参加关联会议')], default='read', max_length=16, verbose_name='完成方式')),
-                ('min_length', models.PositiveIntegerField(default=0, help_text='0 表示不限字数。', verbose_name='心得体会最少字数')),
-                ('target_kind', models.CharField(choices=[('organisation', '组织内党员'), ('members', '指定党员')], default='organisation', max_length=16, verbose_name='学习对象')),
-                ('target_statuses', models.JSONField(blank=True, default=list, verbose_name='政治面貌')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='study_tasks', to='meetings.meeting', verbose_name='关联会议')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='study_tasks', to='branches.organisation', verbose_name='布置组织')),
-                ('target_members', models.ManyToManyField(blank=True, related_name='+', to='members.member', verbose_name='指定党员')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                (
+                    "content",
+                    models.TextField(blank=True, help_text="只保留安全的格式和链接。", verbose_name="学习内容"),
+                ),
+                ("starts_on", models.DateField(verbose_name="开始日期")),
+                ("due_on", models.DateField(verbose_name="截止日期")),
+                ("hours", models.DecimalField(decimal_places=1, default=0, max_digits=4, verbose_name="学时")),
+                (
+                    "completion",
+                    models.CharField(
+                        choices=[("read", "阅读并确认"), ("reflection", "提交心得体会"), ("meeting", "参加关联会议")],
+                        default="read",
+                        max_length=16,
+                        verbose_name="完成方式",
+                    ),
+                ),
+                (
+                    "min_length",
+                    models.PositiveIntegerField(
+                        default=0, help_text="0 表示不限字数。", verbose_name="心得体会最少字数"
+                    ),
+                ),
+                (
+                    "target_kind",
+                    models.CharField(
+                        choices=[("organisation", "组织内党员"), ("members", "指定党员")],
+                        default="organisation",
+                        max_length=16,
+                        verbose_name="学习对象",
+                    ),
+                ),
+                ("target_statuses", models.JSONField(blank=True, default=list, verbose_name="政治面貌")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="study_tasks",
+                        to="meetings.meeting",
+                        verbose_name="关联会议",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="study_tasks",
+                        to="branches.organisation",
+                        verbose_name="布置组织",
+                    ),
+                ),
+                (
+                    "target_members",
+                    models.ManyToManyField(blank=True, related_name="+", to="members.member", verbose_name="指定党员"),
+                ),
             ],
             options={
-                'verbose_name': '学习任务',
-                'verbose_name_plural': '学习任务',
-                'ordering': ['-starts_on', '-pk'],
+                "verbose_name": "学习任务",
+                "verbose_name_plural": "学习任务",
+                "ordering": ["-starts_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='StudyFile',
+            name="StudyFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='study/files/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('content_type', models.CharField(max_length=120, verbose_name='文件类型')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='study.studytask', verbose_name='学习任务')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to="study/files/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("content_type", models.CharField(max_length=120, verbose_name="文件类型")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="study.studytask",
+                        verbose_name="学习任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '学习材料',
-                'verbose_name_plural': '学习材料',
-                'ordering': ['pk'],
+                "verbose_name": "学习材料",
+                "verbose_name_plural": "学习材料",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('todo', '待完成'), ('draft', '草稿'), ('returned', '已退回'), ('done', '已完成')], default='todo', max_length=16, verbose_name='状态')),
-                ('reflection', models.TextField(blank=True, verbose_name='心得体会')),
-                ('return_comment', models.TextField(blank=True, verbose_name='退回意见')),
-                ('completed_via', models.CharField(blank=True, choices=[('read', '阅读并确认'), ('reflection', '提交心得体会'), ('meeting', '参加关联会议')], max_length=16, verbose_name='完成方式')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('returned_at', models.DateTimeField(blank=True, null=True, verbose_name='退回时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='study_assignments', to='members.member', verbose_name='党员')),
-                ('returned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='study.studytask', verbose_name='学习任务')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("todo", "待完成"), ("draft", "草稿"), ("returned", "已退回"), ("done", "已完成")],
+                        default="todo",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("reflection", models.TextField(blank=True, verbose_name="心得体会")),
+                ("return_comment", models.TextField(blank=True, verbose_name="退回意见")),
+                (
+                    "completed_via",
+                    models.CharField(
+                        blank=True,
+                        choices=[("read", "阅读并确认"), ("reflection", "提交心得体会"), ("meeting", "参加关联会议")],
+                        max_length=16,
+                        verbose_name="完成方式",
+                    ),
+                ),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
+                ("returned_at", models.DateTimeField(blank=True, null=True, verbose_name="退回时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="study_assignments",
+                        to="members.member",
+                        verbose_name="党员",
+                    ),
+                ),
+                (
+                    "returned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="study.studytask",
+                        verbose_name="学习任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '学习任务完成情况',
-                'verbose_name_plural': '学习任务完成情况',
-                'ordering': ['task_id', 'member_id'],
+                "verbose_name": "学习任务完成情况",
+                "verbose_name_plural": "学习任务完成情况",
+                "ordering": ["task_id", "member_id"],
             },
         ),
         migrations.AddIndex(
-            model_name='studytask',
-            index=models.Index(fields=['organisation', 'due_on'], name='study_study_organis_97c068_idx'),
+            model_name="studytask",
+            index=models.Index(fields=["organisation", "due_on"], name="study_study_organis_97c068_idx"),
         ),
         migrations.AddIndex(
-            model_name='studytask',
-            index=models.Index(fields=['due_on'], name='study_study_due_on_0af645_idx'),
+            model_name="studytask",
+            index=models.Index(fields=["due_on"], name="study_study_due_on_0af645_idx"),
         ),
         migrations.AddConstraint(
-            model_name='studytask',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('starts_on'))), name='task_due_after_start'),
+            model_name="studytask",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_on__gte", models.F("starts_on"))), name="task_due_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='studytask',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gte', 0)), name='task_hours_not_negative'),
+            model_name="studytask",
+            constraint=models.CheckConstraint(condition=models.Q(("hours__gte", 0)), name="task_hours_not_negative"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['member', 'state'], name='study_assig_member__6034f9_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["member", "state"], name="study_assig_member__6034f9_idx"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['task', 'state'], name='study_assig_task_id_679622_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["task", "state"], name="study_assig_task_id_679622_idx"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('task', 'member'), name='one_assignment_per_task_member'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(fields=("task", "member"), name="one_assignment_per_task_member"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'done'), _negated=True), ('completed_at__isnull', False), _connector='OR'), name='assignment_done_has_time'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "done"), _negated=True), ("completed_at__isnull", False), _connector="OR"
+                ),
+                name="assignment_done_has_time",
+            ),
         ),
     ]

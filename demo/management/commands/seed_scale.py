@@ -66,5 +66,6 @@ class Command(BaseCommand):
         study_rows = scale_study.study_build(spec)
         self.stdout.write(
             f"seed_scale: {progress.branches} branches, {progress.members} members, {progress.meetings} meetings, "
-            f"{progress.attendances} attendance rows, {study_rows} study-task rows in {time.monotonic() - started:.0f}s."
+            f"{progress.attendances} attendance rows, {study_rows} study-task rows "
+            f"in {time.monotonic() - started:.0f}s."
         )
