@@ -18,7 +18,6 @@ from members.access import Scope
 from members.models import Member
 
 from . import compliance, rules, selectors, uploads
-from .uploads import attachment_check  # noqa: F401 - the attachment check other apps' uploads use (study files)
 from .models import (
     Amendment,
     Attendance,
@@ -34,6 +33,7 @@ from .models import (
     Period,
     RequirementOverride,
 )
+from .uploads import attachment_check  # noqa: F401 - the attachment check other apps' uploads use (study files)
 
 #: Fields `meeting_update` may set (the organisation, status and record fields go through their own services).
 EDITABLE_FIELDS = (
