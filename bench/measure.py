@@ -39,6 +39,7 @@ from members.models import (  # noqa: E402
     Member,  # noqa: E402
     Post,
 )
+from study.models import StudyTask  # noqa: E402
 
 PASSWORD = "bench-pass-2026"
 USERS = ("bench-admin", "bench-secretary", "bench-reviewer")
@@ -74,7 +75,12 @@ def prepare() -> dict:
     )
     meeting = Meeting.objects.filter(organisation=branch, status=MeetingStatus.FINALISED).order_by("-starts_at").first()
     member = Member.objects.filter(organisation=branch).order_by("pk").first()
+    # The completion page: the root's latest task (reaching every member) and the branch's own latest task.
+    root_task = StudyTask.objects.filter(organisation=root).order_by("-due_on", "-pk").first()
+    branch_task = StudyTask.objects.filter(organisation=branch).order_by("-due_on", "-pk").first()
     return {
+        "root_task": root_task.pk if root_task else None,
+        "branch_task": branch_task.pk if branch_task else None,
         "root": root.pk,
         "branch": branch.pk,
         "meeting": meeting.pk,
@@ -95,6 +101,14 @@ def pages(ctx: dict) -> dict[str, str]:
         "branches:list": reverse("branches:list"),
         "branches:detail (branch)": reverse("branches:detail", args=[ctx["branch"]]),
         "admin meetings changelist": reverse("admin:meetings_meeting_changelist"),
+        **(
+            {
+                "study:detail (root)": reverse("study:detail", args=[ctx["root_task"]]),
+                "study:detail (branch)": reverse("study:detail", args=[ctx["branch_task"]]),
+            }
+            if ctx.get("root_task") and ctx.get("branch_task")
+            else {}
+        ),
     }
 
 

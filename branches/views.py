@@ -53,8 +53,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 return HttpResponseRedirect(resolve_url("branches:detail", branch_id))
             return HttpResponseRedirect(resolve_url("branches:list"))
         if scope.is_member:
-            # A member lands on what they owe: their upcoming meetings (the page links to their own record).
-            return HttpResponseRedirect(resolve_url("meetings:mine"))
+            # A member lands on what they owe: "my obligations" (the page links to their own record).
+            return HttpResponseRedirect(resolve_url("dashboards:mine"))
         return super().get(request, *args, **kwargs)
 
 
@@ -148,6 +148,7 @@ class OrganisationDetailView(OrganisationViewMixin, TemplateView):
             unit_compliance=meeting_selectors.unit_page(organisation, today),
             recent_meetings=meeting_selectors.meetings_recent_in(self.scope, organisation, RECENT_MEETINGS),
             roster_url=f"{reverse('members:list')}?organisation={organisation.pk}",
+            panels=selectors.organisation_panels(organisation, self.scope),
             **kwargs,
         )
 

@@ -24,6 +24,8 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("notifications/", include("notifications.urls")),
+    path("study/", include("study.urls")),
+    path("my/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -81,7 +81,7 @@ def flush(rows: Rows) -> None:
 # --- The whole data set -------------------------------------------------------------------------------------------
 
 #: Portal apps whose tables `--reset` empties (users, sessions and settings are kept).
-PORTAL_APPS = ("branches", "members", "meetings", "evaluations")
+PORTAL_APPS = ("branches", "members", "meetings", "evaluations", "study")
 
 
 def portal_models() -> list[type[Model]]:

@@ -33,6 +33,7 @@ from .models import (
     Period,
     RequirementOverride,
 )
+from .uploads import attachment_check  # noqa: F401 - the attachment check other apps' uploads use (study files)
 
 #: Fields `meeting_update` may set (the organisation, status and record fields go through their own services).
 EDITABLE_FIELDS = (
@@ -51,8 +52,9 @@ EDITABLE_FIELDS = (
 #: Text fields of a finalised record that an amendment may correct.
 AMENDABLE_FIELDS = ("topic", "place", "agenda", "minutes", "decisions", "lecture_title", "lecturer_name")
 STALE_MESSAGE = gettext_lazy("该会议记录已被他人修改，您的修改未保存。请刷新页面后重新填写。")
-#: `hook(meeting, event)` runs inside the transaction of every change to a meeting's time, people or state; apps
-#: above meetings (notifications) register here in their `ready()`, so meetings imports none of them.
+#: `hook(meeting, event)` runs inside the transaction of every change to a meeting's time, people or state (events:
+#: planned, updated, attendees, attendance, finalised, cancelled, deleted, restored); apps above meetings
+#: (notifications, study) register here in their `ready()`, so meetings imports none of them.
 meeting_changed_hooks: list[Callable[[Meeting, str], None]] = []
 
 
@@ -515,6 +517,7 @@ def meeting_finalise(
     meeting.finalised_at = timezone.now()
     meeting.finalised_by_id = by.user_id
     _bump(meeting, "without_quorum_reason", "quorum_roll", "status", "finalised_at", "finalised_by", recount=True)
+    _changed(meeting, "finalised")
     return meeting
 
 

@@ -13,6 +13,7 @@ class NoticeKind(models.TextChoices):
     OVERDUE = "overdue", _("逾期提醒")
     TERM_ENDING = "term_ending", _("换届提醒")
     SILENT_BRANCH = "silent_branch", _("静默支部提醒")
+    STUDY_TASK_REMINDER = "study_task_reminder", _("学习任务提醒")
 
 
 class NoticeStatus(models.TextChoices):

@@ -25,6 +25,7 @@ from members.models import CommitteePost, Post
 from . import rules, selectors
 from .channels import active_channels, reaching_channels
 from .models import Delivery, Notice, NoticeKind, NoticeStatus
+from .study import study_reminders_create  # noqa: F401 - study-task reminders, written for the sweep to send
 
 #: States from which a notice may still be sent (and so may still be withdrawn).
 UNSENT = (NoticeStatus.PENDING, NoticeStatus.QUEUED)

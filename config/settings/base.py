@@ -36,7 +36,9 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "evaluations",
+    "study",
     "notifications",
+    "dashboards",
     "demo",
 ]
 

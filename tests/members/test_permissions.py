@@ -120,7 +120,17 @@ def _objects(world) -> dict:
         title="提醒",
         due_at=timezone.now(),
     )
+    from study.models import Assignment
+    from tests.study.helpers import assign
+
+    task_a = assign(world.branch_a, completion="reflection")
+    task_root = assign(world.root)
     return {
+        "task_a": task_a.__class__.objects.select_related("organisation").get(pk=task_a.pk),
+        "task_root": task_root.__class__.objects.select_related("organisation").get(pk=task_root.pk),
+        "assignment_a": Assignment.objects.select_related("task__organisation", "member__organisation").get(
+            task=task_a, member=world.member_a
+        ),
         "site": None,
         "root": world.root,
         "p1": world.p1,
@@ -402,6 +412,70 @@ def test_may_run_scheduled_jobs(scopes, objects, obj, role, expected):
 def test_may_open_admin_site(scopes, objects, obj, role, expected):
     """The Django admin (管理后台) is for staff admins (`SYSTEM` has no login to open it with)."""
     assert ask(scopes, objects, role, "may_open_admin_site", obj) is expected
+
+
+# --- Study tasks ---------------------------------------------------------------------------------------------------
+
+TASKS_READ = {"task_a": A_READERS, "task_root": READERS}
+
+
+@general(READERS)
+def test_may_assign_tasks(scopes, objects, obj, role, expected):
+    """The task list and 布置学习任务: for secretaries, reviewers and admins; a member assigns nothing."""
+    assert ask(scopes, objects, role, "may_assign_tasks", obj) is expected
+
+
+@table(ORGANISATIONS_READ)
+def test_may_assign_task(scopes, objects, obj, role, expected):
+    """A task is assigned for an organisation by its secretaries (anything they manage) and reviewers (their
+    subtree)."""
+    assert ask(scopes, objects, role, "may_assign_task", obj) is expected
+
+
+@table({"task_a": A_READERS, "task_root": ALL_POWERFUL})
+def test_may_edit_task(scopes, objects, obj, role, expected):
+    """A task is edited by those who may assign for its organisation."""
+    assert ask(scopes, objects, role, "may_edit_task", obj) is expected
+
+
+@table(TASKS_READ)
+def test_may_read_task(scopes, objects, obj, role, expected):
+    """A task is read by its assigners and by whoever reads a part of the tree below its organisation."""
+    assert ask(scopes, objects, role, "may_read_task", obj) is expected
+
+
+@table(TASKS_READ)
+def test_may_review_completion(scopes, objects, obj, role, expected):
+    """Completion (by branch, by member, export, reminder) is seen by whoever reads the task."""
+    assert ask(scopes, objects, role, "may_review_completion", obj) is expected
+
+
+@table({"assignment_a": A_READERS})
+def test_may_return_reflection(scopes, objects, obj, role, expected):
+    """A reflection is returned by the task's assigners and the member's branch managers."""
+    assert ask(scopes, objects, role, "may_return_reflection", obj) is expected
+
+
+@table({"assignment_a": {"member"}})
+def test_may_complete_assignment(scopes, objects, obj, role, expected):
+    """A member completes their own tasks only; not even an admin completes them for the member."""
+    assert ask(scopes, objects, role, "may_complete_assignment", obj) is expected
+
+
+@table({"member_a": A_READERS | {"member"}, "secretary_a_member": A_READERS})
+def test_may_read_study_record(scopes, objects, obj, role, expected):
+    """A yearly study record is read by its member and by those who read their record."""
+    assert ask(scopes, objects, role, "may_read_study_record", obj) is expected
+
+
+@table(TASKS_READ)
+def test_tasks_readable(scopes, objects, obj, role, expected):
+    """`tasks_readable_q` holds exactly the tasks `may_read_task` allows."""
+    from study.models import StudyTask
+
+    scope = scopes[role]
+    found = scope.is_authenticated and StudyTask.objects.filter(scope.tasks_readable_q(), pk=objects[obj].pk).exists()
+    assert found is expected
 
 
 def test_every_named_permission_has_a_table():

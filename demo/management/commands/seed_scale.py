@@ -11,7 +11,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo import scale
+from demo import scale, scale_study
 from demo.scale_tree import ScaleSpec
 
 
@@ -63,7 +63,9 @@ class Command(BaseCommand):
         progress = scale.build(spec, report)
         if show:
             sys.stderr.write("\n")
+        study_rows = scale_study.study_build(spec)
         self.stdout.write(
             f"seed_scale: {progress.branches} branches, {progress.members} members, {progress.meetings} meetings, "
-            f"{progress.attendances} attendance rows in {time.monotonic() - started:.0f}s."
+            f"{progress.attendances} attendance rows, {study_rows} study-task rows "
+            f"in {time.monotonic() - started:.0f}s."
         )

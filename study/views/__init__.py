@@ -1,0 +1,1 @@
+"""Study pages: a member's own tasks and record (`mine`), the assigners' tasks and completion (`tasks`)."""
