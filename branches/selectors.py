@@ -1,6 +1,6 @@
 """Reads of the organisation tree in a bounded number of queries (what a user may read is `members.access`)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,17 +9,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Level, Organisation
-
-#: `panel(organisation, scope)` gives the organisation page a panel of an app above branches (study: a branch's
-#: open tasks with their completion), as {"template": ..., **context}, or None when it has nothing to show; apps
-#: register here in their `ready()`, so branches imports none of them.
-organisation_page_panels: list[Callable] = []
-
-
-def organisation_panels(organisation: Organisation, scope) -> list[dict]:
-    """The panels the apps above give an organisation's page, in the order they registered."""
-    panels = (panel(organisation, scope) for panel in organisation_page_panels)
-    return [panel for panel in panels if panel]
 
 
 def organisations_overview(tops: Sequence[str] | None) -> QuerySet[Organisation]:

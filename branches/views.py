@@ -21,6 +21,7 @@ from members import selectors as member_selectors
 from members import services as member_services
 from members.access import scope_for
 from members.access.views import ScopedObjectMixin, ScopedViewMixin
+from study import selectors as study_selectors
 
 from . import rules, selectors, services
 from .errors import DomainError
@@ -148,7 +149,7 @@ class OrganisationDetailView(OrganisationViewMixin, TemplateView):
             unit_compliance=meeting_selectors.unit_page(organisation, today),
             recent_meetings=meeting_selectors.meetings_recent_in(self.scope, organisation, RECENT_MEETINGS),
             roster_url=f"{reverse('members:list')}?organisation={organisation.pk}",
-            panels=selectors.organisation_panels(organisation, self.scope),
+            study_panel=study_selectors.branch_panel(organisation, self.scope),
             **kwargs,
         )
 

@@ -9,16 +9,11 @@ class StudyConfig(AppConfig):
     def ready(self):
         # meetings and members know nothing of study: they call the hooks registered here inside their writes (a
         # finalised meeting completes its linked tasks; a member who joins a target group receives its open tasks).
-        from branches import selectors as branch_selectors
         from meetings import services as meeting_services
         from members import services as member_services
 
-        from .selectors import branch_panel
         from .services import assignments_for_joiner, tasks_complete_by_meeting
 
-        # The branch page shows the branch's open tasks: a panel it includes without knowing of study.
-        if branch_panel not in branch_selectors.organisation_page_panels:
-            branch_selectors.organisation_page_panels.append(branch_panel)
         if tasks_complete_by_meeting not in meeting_services.meeting_changed_hooks:
             meeting_services.meeting_changed_hooks.append(tasks_complete_by_meeting)
         if assignments_for_joiner not in member_services.member_changed_hooks:

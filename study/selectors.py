@@ -236,7 +236,7 @@ def hours_for_year(member_id: int, year: int) -> Decimal:
 
 
 def branch_panel(organisation: Organisation, scope: Scope) -> dict | None:
-    """The branch page's panel (`branches.selectors.organisation_page_panels`): the branch's open tasks with their
+    """The branch page's study panel (composed by the branch page's view): the branch's open tasks with their
     completion figures, for those who read the branch (one query)."""
     if organisation.level != Level.BRANCH or not scope.may_read_organisation(organisation):
         return None
@@ -244,7 +244,6 @@ def branch_panel(organisation: Organisation, scope: Scope) -> dict | None:
     for task in tasks:
         task.rate = rules.completion_rate(task.done, task.total)
     return {
-        "template": "study/includes/branch_panel.html",
         "organisation": organisation,
         "tasks": tasks,
         "may_assign": scope.may_assign_task(organisation),

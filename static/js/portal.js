@@ -8,7 +8,8 @@ const message = event.target.dataset && event.target.dataset.confirm;
 if (message && !window.confirm(message)) event.preventDefault();
 });
 
-// A select with data-autosubmit submits its form when changed; a field with data-select-all selects its text on click.
+// A select with data-autosubmit submits its form when changed; a field with data-select-all selects its text on
+// click; a button with data-print prints the page.
 document.addEventListener("change", (event) => {
 if (event.target.matches("select[data-autosubmit]") && event.target.form) event.target.form.submit();
 });
