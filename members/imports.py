@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import audit_record
 from branches.errors import DomainError, NotPermitted
 from branches.models import Level, Organisation
 
@@ -291,6 +293,12 @@ def import_stage_confirm(*, token: str, by: Scope) -> list[Member]:
     except DomainError as exc:
         raise ImportNotSaved(exc.message, preview=ImportPreview(rows, stage.file_name, stage.token)) from exc
     stage.delete()
+    audit_record(
+        action=Action.IMPORT,
+        user_id=by.user_id,
+        target="members.member",
+        detail=_("党员名册导入 %(n)d 人（%(file)s）") % {"n": len(created), "file": stage.file_name},
+    )
     return created
 
 

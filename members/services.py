@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import audit_record, target_of
 from branches import rules as branch_rules
 from branches import selectors as branch_selectors
 from branches import services as branch_services
@@ -94,6 +96,7 @@ def id_number_reveal(*, member: Member, by: Scope, address: str | None) -> str:
     if not by.may_reveal_id_number(member):
         raise NotPermitted
     IdNumberAccess.objects.create(member=member, user_id=by.user_id, address=address, purpose="show")
+    audit_record(action=Action.ID_REVEAL, user_id=by.user_id, address=address, target=target_of(member))
     return crypto.decrypt(member.id_number_encrypted)
 
 
@@ -119,6 +122,15 @@ class IdNumberExport:
         """Write the access log of every full number handed out; returns how many."""
         IdNumberAccess.objects.bulk_create(self._accesses, batch_size=1000)
         saved, self._accesses = len(self._accesses), []
+        audit_record(
+            action=Action.EXPORT,
+            user_id=self.by.user_id,
+            address=self.address,
+            target="members.member",
+            detail=_("党员名册（含完整身份证号 %(n)d 个）") % {"n": saved}
+            if self.full
+            else _("党员名册（身份证号已遮盖）"),
+        )
         return saved
 
 

@@ -8,7 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import View
 from openpyxl import Workbook
 
+from audit.models import Action
+from audit.services import audit_record, target_of
 from branches.downloads import download_name
+from config.proxies import client_address
 from members import services as member_services
 
 from . import selectors
@@ -47,6 +50,14 @@ class TaskExportView(TaskObjectMixin, View):
             )
         name = download_name(
             _("学习任务完成情况-%(title)s") % {"title": task.title}, extension="xlsx", day=timezone.localdate()
+        )
+        audit_record(
+            action=Action.EXPORT,
+            user=request.user,
+            address=client_address(request),
+            path=request.path,
+            target=target_of(task),
+            detail=_("学习任务完成情况"),
         )
         response = HttpResponse(member_services.workbook_bytes(workbook), content_type=XLSX)
         response["Content-Disposition"] = content_disposition_header(True, name)

@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db import connection
 
 #: Tables whose writes are not data a form saves: the user's own login session (it also carries the messages and the
-#: staged import's token) and the login throttle's record of failed attempts, which it keeps by design.
+#: staged import's token), the login throttle's record of failed attempts and the audit log (a refused request is
+#: logged there by design).
 FILES = "<uploaded files>"
-NOT_DATA = ("django_session", "axes_accessattempt", "axes_accessfailurelog", "axes_accesslog")
+NOT_DATA = ("django_session", "axes_accessattempt", "axes_accessfailurelog", "axes_accesslog", "audit_auditevent")
 
 
 def _tables() -> list[str]:

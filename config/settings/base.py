@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "config.apps.PortalSiteConfig",
+    "audit",
     "branches",
     "members",
     "meetings",

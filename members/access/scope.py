@@ -61,6 +61,7 @@ class SitePermissions:
     export_full_id_numbers: bool
     see_failed_notices: bool
     open_admin_site: bool
+    read_audit_log: bool
     assign_tasks: bool
     #: The user's own member record ("我的档案", "我的会议"), if they have one.
     own_member_id: int | None
@@ -331,6 +332,10 @@ class Scope(StudyPermissions):
 
     # --- The site -----------------------------------------------------------------------------------------------
 
+    def may_read_audit_log(self) -> bool:
+        """The audit log (审计日志): staff admins read, filter and export it; nobody edits it."""
+        return self.is_admin and not self.is_system
+
     def may_open_admin_site(self) -> bool:
         """The Django admin (管理后台) is for staff admins."""
         return self.is_admin and not self.is_system
@@ -346,6 +351,7 @@ class Scope(StudyPermissions):
             export_full_id_numbers=self.may_export_full_id_numbers(),
             see_failed_notices=self.may_see_failed_notices(),
             open_admin_site=self.may_open_admin_site(),
+            read_audit_log=self.may_read_audit_log(),
             assign_tasks=self.may_assign_tasks(),
             own_member_id=self.member_id,
         )

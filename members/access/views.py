@@ -5,10 +5,34 @@ from django.contrib.auth.mixins import AccessMixin
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import audit_record
 from branches.errors import NotPermitted
+from config.proxies import client_address
 
 from .scope import Scope, scope_for
+
+
+def denied(request, *, target: str = "", detail: str = "") -> Http404:
+    """A refusal (the page answers 404): written to the audit log, then returned to be raised."""
+    audit_record(
+        action=Action.DENIED,
+        user=request.user,
+        address=client_address(request),
+        path=request.path,
+        target=target,
+        detail=detail or request.method,
+    )
+    return Http404()
+
+
+def _exists(model, pk) -> bool:
+    try:
+        return model._base_manager.filter(pk=pk).exists()
+    except (ValueError, TypeError):
+        return False
 
 
 class ScopedViewMixin(AccessMixin):
@@ -28,11 +52,11 @@ class ScopedViewMixin(AccessMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not self.permitted():
-            raise Http404
+            raise denied(request, detail=f"{request.method} {_('无权打开此页面')}")
         try:
             return super().dispatch(request, *args, **kwargs)
         except NotPermitted as refused:
-            raise Http404 from refused
+            raise denied(request, detail=f"{request.method} {_('无权执行此操作')}") from refused
 
 
 class ScopedObjectMixin(ScopedViewMixin):
@@ -60,8 +84,12 @@ class ScopedObjectMixin(ScopedViewMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         pk = kwargs.get(self.pk_url_kwarg)
-        found = self.scoped_queryset().filter(pk=pk).first() if pk is not None else None
+        scoped = self.scoped_queryset()
+        found = scoped.filter(pk=pk).first() if pk is not None else None
         if found is None or not self.allowed(found):
+            # Only an object that exists is a denial worth a line (a mistyped address is not).
+            if found is not None or (pk is not None and _exists(scoped.model, pk)):
+                raise denied(request, target=f"{scoped.model._meta.label_lower}:{pk}")
             raise Http404
         setattr(self, self.object_attribute, found)
         refusal = self.refuse(found)

@@ -414,6 +414,12 @@ def test_may_open_admin_site(scopes, objects, obj, role, expected):
     assert ask(scopes, objects, role, "may_open_admin_site", obj) is expected
 
 
+@general({"admin"})
+def test_may_read_audit_log(scopes, objects, obj, role, expected):
+    """The audit log (审计日志) is read, filtered and exported by staff admins only; nobody edits it."""
+    assert ask(scopes, objects, role, "may_read_audit_log", obj) is expected
+
+
 # --- Study tasks ---------------------------------------------------------------------------------------------------
 
 TASKS_READ = {"task_a": A_READERS, "task_root": READERS}
