@@ -48,8 +48,9 @@ class Organisation(MP_Node):
     domain = models.CharField(_("领域类型"), max_length=24, choices=Domain.choices)
     form = models.CharField(_("组建形式"), max_length=16, choices=Form.choices, default=Form.SINGLE)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
-    #: Bumped by every edit through the services: an edit based on an older version is refused (no lost update).
-    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    #: Bumped by every edit through the services: an edit based on an older version is refused (no lost update). The
+    #: database default serves bulk loads that write rows without it (demo's COPY).
+    version = models.PositiveIntegerField(_("版本"), default=1, db_default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

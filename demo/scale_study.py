@@ -9,24 +9,24 @@ from .scale_tree import ScaleSpec
 ROOT_TASKS_PER_YEAR = 4
 BRANCH_TASKS_PER_YEAR = 36
 
-_ROOT_TASKS = f"""
+_ROOT_TASKS = """
 INSERT INTO study_studytask (organisation_id, title, content, starts_on, due_on, hours, completion, min_length,
                              target_kind, target_statuses, version, created_at)
 SELECT o.id, '上级党委学习任务 ' || n, '', d, d + 20, 2, 'read', 0, 'organisation', '[]'::jsonb, 1, now()
   FROM branches_organisation o,
-       generate_series(0, %(years)s * {ROOT_TASKS_PER_YEAR} - 1) AS n,
-       LATERAL (SELECT (%(until)s::date - (n * 365 / {ROOT_TASKS_PER_YEAR}) - 25) AS d) AS day
+       generate_series(0, %(years)s * %(root_per_year)s - 1) AS n,
+       LATERAL (SELECT (%(until)s::date - (n * 365 / %(root_per_year)s) - 25) AS d) AS day
  WHERE o.depth = 1
 """
 
-_BRANCH_TASKS = f"""
+_BRANCH_TASKS = """
 INSERT INTO study_studytask (organisation_id, title, content, starts_on, due_on, hours, completion, min_length,
                              target_kind, target_statuses, version, created_at)
 SELECT o.id, '支部学习任务 ' || n, '', d, d + 14, 1,
        CASE WHEN n %% 4 = 0 THEN 'reflection' ELSE 'read' END, 0, 'organisation', '[]'::jsonb, 1, now()
   FROM branches_organisation o,
-       generate_series(0, %(years)s * {BRANCH_TASKS_PER_YEAR} - 1) AS n,
-       LATERAL (SELECT (%(until)s::date - (n * 365 / {BRANCH_TASKS_PER_YEAR}) - 10) AS d) AS day
+       generate_series(0, %(years)s * %(branch_per_year)s - 1) AS n,
+       LATERAL (SELECT (%(until)s::date - (n * 365 / %(branch_per_year)s) - 10) AS d) AS day
  WHERE o.level = 'branch'
 """
 
@@ -51,7 +51,12 @@ def study_build(spec: ScaleSpec) -> int:
     """Write the data set's study tasks and their rows (PostgreSQL only); returns the number of rows."""
     if connection.vendor != "postgresql":
         return 0
-    params = {"years": spec.years, "until": spec.until}
+    params = {
+        "years": spec.years,
+        "until": spec.until,
+        "root_per_year": ROOT_TASKS_PER_YEAR,
+        "branch_per_year": BRANCH_TASKS_PER_YEAR,
+    }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_ROOT_TASKS, params)
         cursor.execute(_BRANCH_TASKS, params)
