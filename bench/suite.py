@@ -233,15 +233,25 @@ def start_server(data: DataSet, port: int) -> subprocess.Popen:
          "--log-level", "warning"],
         cwd=ROOT, env=env_for(data),
     )  # fmt: skip
+    try:
+        wait_for(port)
+    except SystemExit:
+        server.terminate()
+        raise
+    return server
+
+
+def wait_for(port: int) -> None:
+    """Until the server on 127.0.0.1:`port` answers its health check (20 s at most)."""
     for _ in range(100):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
             if conn.getresponse().status == 200:
-                return server
+                return
         except OSError:
-            time.sleep(0.2)
-    server.terminate()
+            pass
+        time.sleep(0.2)
     raise SystemExit("gunicorn did not start")
 
 
