@@ -28,6 +28,7 @@ from branches.models import Level, Organisation
 from branches.services import child_levels
 
 from ..models import Member
+from .dues import DuesPermissions
 from .statement import OWN, POST, REVIEW, scope_rows
 
 #: The units that hold meetings and keep members: 党支部 and 党小组.
@@ -60,12 +61,13 @@ class SitePermissions:
     export_full_id_numbers: bool
     see_failed_notices: bool
     open_admin_site: bool
+    read_dues_ledgers: bool
     #: The user's own member record ("我的档案", "我的会议"), if they have one.
     own_member_id: int | None
 
 
 @dataclass(frozen=True)
-class Scope:
+class Scope(DuesPermissions):
     """What one user may see and change: tree paths from their posts, appointments and own record."""
 
     user_id: int | None = None
@@ -344,6 +346,7 @@ class Scope:
             export_full_id_numbers=self.may_export_full_id_numbers(),
             see_failed_notices=self.may_see_failed_notices(),
             open_admin_site=self.may_open_admin_site(),
+            read_dues_ledgers=self.may_read_dues_ledgers(),
             own_member_id=self.member_id,
         )
 
