@@ -1,5 +1,6 @@
 """Forms of the dues pages: a declared base, a payment, an approved reduction (their rules are the services')."""
 
+import re
 from datetime import date
 
 from crispy_forms.helper import FormHelper
@@ -33,8 +34,17 @@ def _month_field(label) -> forms.DateField:
     return forms.DateField(label=label, input_formats=MONTH_FORMATS, widget=MonthInput, help_text=_("格式：2026-05"))
 
 
+class MoneyField(forms.DecimalField):
+    """An amount in 元 as people write it (97.50): no exponent ("1e3"), no infinity."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and not re.fullmatch(r"\s*[-+]?[0-9０-９]*[.．]?[0-9０-９]*\s*", value):
+            raise forms.ValidationError(_("请输入金额，如 97.50。"), code="invalid")
+        return super().to_python(value)
+
+
 def _money_field(label, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(label=label, max_digits=10, decimal_places=2, **kwargs)
+    return MoneyField(label=label, max_digits=10, decimal_places=2, **kwargs)
 
 
 class _DuesForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from branches import selectors as branch_selectors
 from branches.downloads import download_name
 from branches.errors import DomainError
 from branches.models import Organisation
@@ -71,7 +72,7 @@ class LedgerView(_OrganisationMixin, TemplateView):
         month = result.month
         previous = rules.add_months(month, -1)
         following = rules.add_months(month, 1)
-        ancestors = list(self.organisation.get_ancestors()) if self.organisation.depth > 1 else []
+        ancestors = branch_selectors.organisation_ancestors(self.organisation) if self.organisation.depth > 1 else []
         readable = [a for a in ancestors if self.scope.may_read_dues(a)]
         return super().get_context_data(
             organisation=self.organisation,
