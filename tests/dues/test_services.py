@@ -42,8 +42,8 @@ def test_a_declaration_follows_a_new_rate_row(world):
 
 @pytest.mark.parametrize(
     ("income", "category", "on"),
-    [("-1", "employed", date(2025, 1, 1)), ("1000001", "employed", date(2025, 1, 1)), ("10", "nobody", date(2025, 1, 1)),
-     ("10", "employed", date(2000, 1, 1))],
+    [("-1", "employed", date(2025, 1, 1)), ("1000001", "employed", date(2025, 1, 1)),
+     ("10", "nobody", date(2025, 1, 1)), ("10", "employed", date(2000, 1, 1))],
 )  # fmt: skip
 def test_a_bad_declaration_is_refused_and_nothing_changes(world, income, category, on):
     """Negative income, income out of range, an unknown category, a date before 2008: a message, nothing saved."""

@@ -31,7 +31,7 @@ def _grow(world, branches: int, members: int) -> None:
             declare(member, on=date(2024, 1, 1))
             if n % 2:
                 pay(member, THIS_MONTH, paid_on=TODAY)
-    for n in range(members):
+    for _n in range(members):
         member = MemberFactory(organisation=world.branch_a)
         declare(member, on=date(2024, 1, 1))
 
