@@ -3,9 +3,9 @@ committees).
 
 - Every 预备党员 and 正式党员 declared a base (through the service, so the amount is the rule's) a year ago or when
   they joined: mostly 在职 with incomes across every bracket, some 离退休, a few 学生/低收入.
-- They paid month by month on the 10th up to last month; the `member` login has paid this month too, and one
-  member of the secretary's branch paid this quarter in advance with the branch's approval. One member has an
-  approved reduction (免交) for three months.
+- They paid month by month on the 10th (or today, when earlier) up to this month; one member of the secretary's
+  branch paid this quarter in advance with the branch's approval, another has an approved reduction (免交) for
+  three months.
 - Arrears: in each branch one member stopped paying four months ago (a warning to the secretary) and, in every
   third branch, another seven months ago (an escalation to the superior); the `secretary`'s branch has both.
 
@@ -56,6 +56,7 @@ def dues_load(*, today: date, write: Callable[[str], None]) -> None:
     this_month = rules.month_of(today)
     start = rules.add_months(this_month, -12)
     payments: list[tuple[DuesPayment, list[DuesPaymentMonth]]] = []
+    special: list[Member] = []
     with transaction.atomic():
         last_organisation, position, branch_number = None, 0, 0
         for index, member in enumerate(members):
@@ -68,13 +69,17 @@ def dues_load(*, today: date, write: Callable[[str], None]) -> None:
             amount = services.dues_declare(
                 member=member, category=category, income=income, declared_on=declared_on, by=SYSTEM
             ).amount
-            # Arrears: the 3rd member of each branch stopped four months ago, the 5th of every third branch seven.
-            stop = this_month
+            # Arrears: the 3rd member of each branch stopped four months ago, the 5th of every third branch seven;
+            # in the secretary's branch the 2nd pays this quarter in advance and the 4th has a reduction (below).
+            secretarys = member.organisation.code == SECRETARY_BRANCH
+            last_paid = this_month
             if position == 3:
-                stop = rules.add_months(this_month, -4)
-            elif position == 5 and (branch_number % 3 == 0 or member.organisation.code == SECRETARY_BRANCH):
-                stop = rules.add_months(this_month, -7)
-            last_paid = this_month if member.user and member.user.username == "member" else rules.add_months(stop, -1)
+                last_paid = rules.add_months(this_month, -5)
+            elif position == 5 and (branch_number % 3 == 0 or secretarys):
+                last_paid = rules.add_months(this_month, -8)
+            elif secretarys and position in (2, 4):
+                last_paid = rules.add_months(this_month, -1)
+                special.append(member)
             for month in rules.month_span(max(rules.month_of(declared_on), start), last_paid):
                 paid_on = min(month.replace(day=10), today)
                 method = Method.PAYROLL if index % 3 else Method.ONLINE
@@ -90,33 +95,24 @@ def dues_load(*, today: date, write: Callable[[str], None]) -> None:
                 row.payment = payment
                 rows.append(row)
         DuesPaymentMonth.objects.bulk_create(rows, batch_size=1000)
-        _quarter_and_reduction(today)
+        _quarter_and_reduction(special, today)
     write(_("已创建演示党费记录：%(members)d 名党员申报基数，%(payments)d 笔缴纳。") % {
         "members": len(members), "payments": len(payments) + 1})  # fmt: skip
 
 
-def _quarter_and_reduction(today: date) -> None:
+def _quarter_and_reduction(members: list[Member], today: date) -> None:
     """In the secretary's branch: a quarter paid in advance with the branch's approval, and a reduction (免交)."""
+    if len(members) < 2:
+        return
     this_month = rules.month_of(today)
-    branch_members = list(
-        Member.objects.filter(organisation__code=SECRETARY_BRANCH, status__in=MEMBER_STATUSES)
-        .exclude(user__username="member")
-        .order_by("pk")
-    )
-    paid = set(DuesPaymentMonth.objects.filter(month=this_month).values_list("member_id", flat=True))
-    unpaid = [m for m in branch_members if m.pk not in paid]
-    candidates = [
-        m for m in unpaid if DuesPaymentMonth.objects.filter(member=m, month=rules.add_months(this_month, -1)).exists()
-    ]
-    if len(candidates) >= 2:
-        advance, reduced = candidates[0], candidates[1]
-        expected = DuesDeclaration.objects.filter(member=advance).order_by("-declared_on").first().amount
-        services.dues_payment_record(
-            member=advance, first_month=this_month, last_month=rules.add_months(this_month, 2), amount=expected * 3,
-            paid_on=today, method=Method.TRANSFER, approved=True, note=_("按季度交纳，经支部同意"), by=SYSTEM,
-        )  # fmt: skip
-        services.dues_reduction_record(
-            member=reduced, first_month=this_month, last_month=rules.add_months(this_month, 2), amount=Decimal("0"),
-            decided_on=today, approved_on=today, reason=_("因病住院，生活困难，经支部决定、上级党委批准免交三个月"),
-            by=SYSTEM,
-        )  # fmt: skip
+    advance, reduced = members[:2]
+    expected = DuesDeclaration.objects.filter(member=advance).order_by("-declared_on").first().amount
+    services.dues_payment_record(
+        member=advance, first_month=this_month, last_month=rules.add_months(this_month, 2), amount=expected * 3,
+        paid_on=today, method=Method.TRANSFER, approved=True, note=_("按季度交纳，经支部同意"), by=SYSTEM,
+    )  # fmt: skip
+    services.dues_reduction_record(
+        member=reduced, first_month=this_month, last_month=rules.add_months(this_month, 2), amount=Decimal("0"),
+        decided_on=today, approved_on=today, reason=_("因病住院，生活困难，经支部决定、上级党委批准免交三个月"),
+        by=SYSTEM,
+    )  # fmt: skip
