@@ -79,7 +79,11 @@ def ledger_for(*, organisation: Organisation, month: date, today: date, by: Scop
             result.escalations += line.level == rules.ESCALATION
         return result
     units = Organisation.objects.filter(path__startswith=organisation.path).exclude(level=Level.PARTY_GROUP)
-    ledger.totals_ensure(units.values_list("pk", flat=True), month, today)
+    fresh = DuesMonthTotal.objects.filter(
+        ledger.fresh_q(month, today), organisation__path__startswith=organisation.path, month=month
+    )
+    if fresh.count() != units.count():  # some totals to compute: a write renewed them, or a month has ended
+        ledger.totals_ensure(units.values_list("pk", flat=True), month, today)
     totals = (
         DuesMonthTotal.objects.filter(organisation__path__startswith=organisation.path, month=month, members__gt=0)
         .select_related("organisation")
