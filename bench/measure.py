@@ -100,6 +100,8 @@ def pages(ctx: dict) -> dict[str, str]:
         "members:detail": reverse("members:detail", args=[ctx["member"]]),
         "branches:list": reverse("branches:list"),
         "branches:detail (branch)": reverse("branches:detail", args=[ctx["branch"]]),
+        "dues:ledger (root)": reverse("dues:ledger", args=[ctx["root"]]),
+        "dues:ledger (branch)": reverse("dues:ledger", args=[ctx["branch"]]),
         "admin meetings changelist": reverse("admin:meetings_meeting_changelist"),
         **(
             {

@@ -23,6 +23,7 @@ urlpatterns = [
     path("organisations/", include("branches.urls")),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
+    path("dues/", include("dues.urls")),
     path("notifications/", include("notifications.urls")),
     path("study/", include("study.urls")),
     path("my/", include("dashboards.urls")),

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dues import selectors as dues_selectors
 from meetings import selectors as meeting_selectors
 from members.access import Scope
 from members.models import Member
@@ -37,6 +38,8 @@ class Obligations:
     notices: list = field(default_factory=list)
     unread: int = 0
     next: NextThing | None = None
+    #: This month's dues (dues.selectors.member_dues_status); None for someone who owes none.
+    dues: object | None = None
 
 
 def next_thing(tasks: list, meetings: list, notices: list, today: date, now: datetime) -> NextThing | None:
@@ -93,6 +96,7 @@ def obligations_for(scope: Scope, user, *, now: datetime | None = None) -> Oblig
         found.tasks = tasks
         found.counts = study_selectors.my_counts(scope.member_id, today)
         found.meetings = list(meeting_selectors.meetings_upcoming_for(Member(pk=scope.member_id), now)[:SHOWN])
+        found.dues = dues_selectors.member_dues_status(Member(pk=scope.member_id), today)
     unread = notice_selectors.notices_for(user).filter(read_at__isnull=True)
     found.notices = list(unread[:SHOWN])
     found.unread = len(found.notices) if len(found.notices) < SHOWN else unread.count()

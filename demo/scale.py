@@ -1,4 +1,5 @@
-"""A provincial-size data set for benchmarks (`seed_scale`): the tree, people, committees, meetings and attendance.
+"""A provincial-size data set for benchmarks (`seed_scale`): the tree, people, committees, meetings, attendance and
+dues (scale_dues.py).
 
 Everything is drawn from one seed: the tree from a generator seeded with it, each branch's people and calendar from
 a generator seeded with (seed, branch number), so the same seed gives the same rows whatever the chunking. Rows are
@@ -23,11 +24,13 @@ from django.db import connection, transaction
 from django.db.models import Max, Model
 
 from branches.models import CommitteeTerm, Domain, Level, Organisation
+from dues.models import DuesDeclaration, DuesPayment, DuesPaymentMonth, DuesRate
 from meetings import services as meeting_services
 from meetings.models import Attendance, Meeting, MeetingType, MeetingTypeLink, Period, RequirementOverride
 from members.models import CommitteePost, Member
 
 from .scale_branch import WRITE_ORDER, BranchBuilder, Ids, Rows
+from .scale_dues import dues_build
 from .scale_tree import ORG_COLUMNS, OrgPlan, ScaleSpec, plan_tree
 
 #: Flush buffered rows once this many attendance rows are waiting (bounds memory; one transaction per flush).
@@ -81,11 +84,19 @@ def flush(rows: Rows) -> None:
 # --- The whole data set -------------------------------------------------------------------------------------------
 
 #: Portal apps whose tables `--reset` empties (users, sessions and settings are kept).
-PORTAL_APPS = ("branches", "members", "meetings", "evaluations", "study")
+PORTAL_APPS = ("branches", "members", "meetings", "evaluations", "study", "dues")
+#: Tables of the portal apps that hold settings, not data: kept by `--reset` (the dues rates seeded by a migration).
+KEPT_MODELS = (DuesRate,)
 
 
 def portal_models() -> list[type[Model]]:
-    return [m for label in PORTAL_APPS if label in apps.app_configs for m in apps.get_app_config(label).get_models()]
+    return [
+        m
+        for label in PORTAL_APPS
+        if label in apps.app_configs
+        for m in apps.get_app_config(label).get_models()
+        if m not in KEPT_MODELS
+    ]
 
 
 def has_data() -> bool:
@@ -108,8 +119,10 @@ def _next_id(model: type[Model]) -> int:
 
 def _reset_sequences() -> None:
     statements = connection.ops.sequence_reset_sql(
-        no_style(), [Organisation, Member, CommitteeTerm, CommitteePost, Meeting, MeetingTypeLink, Attendance]
-    )
+        no_style(),
+        [Organisation, Member, CommitteeTerm, CommitteePost, Meeting, MeetingTypeLink, Attendance, DuesDeclaration,
+         DuesPayment, DuesPaymentMonth],
+    )  # fmt: skip
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
@@ -124,6 +137,7 @@ class Progress:
     members: int = 0
     meetings: int = 0
     attendances: int = 0
+    dues_payments: int = 0
 
 
 def build(spec: ScaleSpec, report: Callable[[Progress], None] = lambda p: None) -> Progress:
@@ -153,6 +167,7 @@ def build(spec: ScaleSpec, report: Callable[[Progress], None] = lambda p: None) 
                 report(progress)
         _count(progress, rows)
         flush(rows)
+    progress.dues_payments = dues_build(spec.until, write_rows, _next_id)
     _reset_sequences()
     # The rows were written in bulk, past the services that keep the summary and the cached pages.
     meeting_services.compliance_everything_changed(recount=True)

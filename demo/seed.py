@@ -1,5 +1,5 @@
 """The whole demo in one place: the organisation and its people, two years of meetings, the committees above the
-branches, the study tasks, then the reminders.
+branches, the study tasks, a year of dues, then the reminders.
 
 Each part is built once and left alone when it exists, so seeding again changes nothing.
 """
@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from . import committees, meeting_history, people, reminders, study
+from . import committees, dues, meeting_history, people, reminders, study
 
 
 def demo_seed(*, write: Callable[[str], None]) -> None:
@@ -18,5 +18,6 @@ def demo_seed(*, write: Callable[[str], None]) -> None:
     meeting_history.meetings_load(today=today, write=write)
     committees.committees_load(today=today, write=write)
     study.study_load(today=today, write=write)
+    dues.dues_load(today=today, write=write)
     reminders.reminders_load(now=timezone.now(), write=write)
     people.logins_print(write)

@@ -25,7 +25,7 @@ from . import crypto, photos, rules
 from .access import Scope
 from .models import CommitteePost, IdNumberAccess, Member, Post, Status
 from .photos import photo_clean  # noqa: F401 - the photo check other apps' uploads use (meetings' photos)
-from .spreadsheets import row_append, workbook_bytes  # noqa: F401 - the text-only writer of other apps' exports
+from .spreadsheets import cell_write, row_append, workbook_bytes  # noqa: F401 - the text-only Excel writer of other apps' exports
 
 #: `hook(member, before)` runs inside the transaction of every change to a member record: created, edited, moved,
 #: deleted, restored, given a photo (by these services or the admin). `before`: the ids of the branch and party group

@@ -14,6 +14,8 @@ class NoticeKind(models.TextChoices):
     TERM_ENDING = "term_ending", _("换届提醒")
     SILENT_BRANCH = "silent_branch", _("静默支部提醒")
     STUDY_TASK_REMINDER = "study_task_reminder", _("学习任务提醒")
+    DUES_ARREARS = "dues_arrears", _("党费欠交提醒")
+    DUES_ESCALATION = "dues_escalation", _("党费欠交上报")
 
 
 class NoticeStatus(models.TextChoices):

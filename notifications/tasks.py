@@ -10,6 +10,7 @@ from django.utils import timezone
 from members.access import SYSTEM
 
 from . import services
+from .dues import dues_arrears_alerts_create
 
 
 @shared_task(time_limit=120, soft_time_limit=100, acks_late=True, reject_on_worker_lost=True)
@@ -41,3 +42,9 @@ def notices_send_task(notice_ids: list[int]) -> dict[str, int]:
 def compliance_alerts_task() -> int:
     """Each morning: write the day's compliance alerts (once per branch, requirement and period)."""
     return services.compliance_alerts_create(today=timezone.localdate(), by=SYSTEM)
+
+
+@shared_task(time_limit=600, soft_time_limit=540, acks_late=True, reject_on_worker_lost=True)
+def dues_alerts_task() -> int:
+    """Each morning: write the day's dues alerts (once per member, run of unpaid months, level and recipient)."""
+    return dues_arrears_alerts_create(today=timezone.localdate(), by=SYSTEM)

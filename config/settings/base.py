@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "meetings",
     "evaluations",
     "study",
+    "dues",
     "notifications",
     "dashboards",
     "demo",

@@ -28,6 +28,7 @@ from branches.models import Level, Organisation
 from branches.services import child_levels
 
 from ..models import Member
+from .dues import DuesPermissions
 from .statement import OWN, POST, REVIEW, scope_rows
 from .study import StudyPermissions
 
@@ -63,12 +64,13 @@ class SitePermissions:
     open_admin_site: bool
     read_audit_log: bool
     assign_tasks: bool
+    read_dues_ledgers: bool
     #: The user's own member record ("我的档案", "我的会议"), if they have one.
     own_member_id: int | None
 
 
 @dataclass(frozen=True)
-class Scope(StudyPermissions):
+class Scope(StudyPermissions, DuesPermissions):
     """What one user may see and change: tree paths from their posts, appointments and own record."""
 
     user_id: int | None = None
@@ -353,6 +355,7 @@ class Scope(StudyPermissions):
             open_admin_site=self.may_open_admin_site(),
             read_audit_log=self.may_read_audit_log(),
             assign_tasks=self.may_assign_tasks(),
+            read_dues_ledgers=self.may_read_dues_ledgers(),
             own_member_id=self.member_id,
         )
 

@@ -154,3 +154,27 @@ def test_same_seed_gives_the_same_rows():
     first, second = branch_rows(SPEC), branch_rows(SPEC)
     assert first == second
     assert branch_rows(scale_tree.ScaleSpec(BRANCHES, MEMBERS, 1, seed=8, until=UNTIL))[0] != first[0]
+
+
+def test_dues_are_declared_and_paid_with_some_arrears(tiny):
+    """Every Party member has a declared base and a year of payments, some in arrears (warning and escalation); the
+    root's ledger and the branches' ledgers agree."""
+    from dues import rules as dues_rules
+    from dues import selectors as dues_selectors
+    from dues.models import DuesDeclaration, DuesPaymentMonth
+    from members.access import SYSTEM
+
+    members = Member.objects.filter(status__in=MEMBER_STATUSES)
+    assert DuesDeclaration.objects.count() == members.exclude(joined_on__gt=UNTIL).count()
+    assert DuesPaymentMonth.objects.filter(month=date(2026, 6, 1)).exists()
+    root = Organisation.objects.get(depth=1)
+    month = date(2026, 6, 1)
+    whole = dues_selectors.ledger_for(organisation=root, month=month, today=UNTIL, by=SYSTEM)
+    assert whole.escalations and whole.warnings
+    branches = [
+        dues_selectors.ledger_for(organisation=b, month=month, today=UNTIL, by=SYSTEM)
+        for b in Organisation.objects.filter(level=Level.BRANCH)
+    ]
+    assert sum(b.paid for b in branches) == whole.paid
+    assert sum(b.expected for b in branches) == whole.expected
+    assert dues_rules.month_of(UNTIL) == month

@@ -381,6 +381,34 @@ def test_organisations_with_meetings_readable(scopes, objects, obj, role, expect
     assert readable.filter(pk=objects[obj].pk).exists() is expected
 
 
+# --- Dues (党费) ---------------------------------------------------------------------------------------------------
+
+
+@general(READERS)
+def test_may_read_dues_ledgers(scopes, objects, obj, role, expected):
+    """The ledger (党费台账) in the navigation is for those who read some part of the tree."""
+    assert ask(scopes, objects, role, "may_read_dues_ledgers", obj) is expected
+
+
+@table(ORGANISATIONS_READ)
+def test_may_read_dues(scopes, objects, obj, role, expected):
+    """An organisation's dues ledger is read by whoever reads the organisation."""
+    assert ask(scopes, objects, role, "may_read_dues", obj) is expected
+
+
+@table({"member_a": A_READERS | {"member"}, "secretary_a_member": A_READERS})
+def test_may_read_member_dues(scopes, objects, obj, role, expected):
+    """A member's dues are read by the member themself and the readers of their branch."""
+    assert ask(scopes, objects, role, "may_read_member_dues", obj) is expected
+
+
+@table({"member_a": A_MANAGERS, "secretary_a_member": A_MANAGERS})
+def test_may_record_dues(scopes, objects, obj, role, expected):
+    """Payments, declared bases and reductions are recorded by the managers of the member's branch and admins, not
+    by the member themself or a reviewer."""
+    assert ask(scopes, objects, role, "may_record_dues", obj) is expected
+
+
 # --- Notices and the site ------------------------------------------------------------------------------------------
 
 
@@ -503,6 +531,7 @@ def test_the_site_permissions_of_the_templates_follow_the_named_permissions(scop
             scope.may_see_failed_notices(),
             scope.may_open_admin_site(),
         )
+        assert site.read_dues_ledgers == scope.may_read_dues_ledgers()
         assert site.own_member_id == scope.member_id
 
 

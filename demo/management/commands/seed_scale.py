@@ -16,7 +16,7 @@ from demo.scale_tree import ScaleSpec
 
 
 class Command(BaseCommand):
-    help = "Build a large generated data set (tree, members, committees, meetings, attendance) for benchmarks."
+    help = "Build a large generated data set (tree, members, committees, meetings, attendance, dues) for benchmarks."
 
     def add_arguments(self, parser):
         parser.add_argument("--branches", type=int, default=2000)
@@ -66,6 +66,7 @@ class Command(BaseCommand):
         study_rows = scale_study.study_build(spec)
         self.stdout.write(
             f"seed_scale: {progress.branches} branches, {progress.members} members, {progress.meetings} meetings, "
-            f"{progress.attendances} attendance rows, {study_rows} study-task rows "
+            f"{progress.attendances} attendance rows, {study_rows} study-task rows, "
+            f"{progress.dues_payments} dues payments "
             f"in {time.monotonic() - started:.0f}s."
         )
