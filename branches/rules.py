@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 FIVE_YEAR_TERM_DOMAINS = frozenset({"rural", "community"})
 MIN_FULL_MEMBERS_TO_FORM = 3
 MAX_BRANCH_MEMBERS = 50
-#: 正式党员 from which a branch has a 支部委员会 (below: a 书记, and a 副书记 if needed). Read it through `has_committee`.
+#: 正式党员 from which a branch has a 支部委员会 (below: a 书记, and a 副书记 if needed); read through `has_committee`.
 COMMITTEE_THRESHOLD = 7
 COMMITTEE_MIN, COMMITTEE_USUAL_MAX, COMMITTEE_MAX = 3, 5, 7
 #: The posts a branch without a 支委会 may have (as stored by `members.models.Post`).

@@ -216,6 +216,12 @@ def _check_attendees(organisation: Organisation, members: Iterable[Member]) -> l
     return people
 
 
+def _check_talk_pair(types: Sequence[str], people: list[Member]) -> None:
+    """A 谈心谈话 record names its two people: exactly two different members (`rules.talk_is_pair`)."""
+    if not rules.talk_is_pair(list(types), len(people)):
+        raise DomainError(_("谈心谈话应记录谈话双方两人。"), field="attendees")
+
+
 def _set_types(meeting: Meeting, types: list[str]) -> None:
     existing = set(meeting.type_links.values_list("type", flat=True))
     for link in meeting.type_links.exclude(type__in=types):
@@ -263,6 +269,7 @@ def meeting_plan(
         people = list(selectors.members_expected_for(organisation, chosen))
     else:
         people = _check_attendees(organisation, attendees)
+        _check_talk_pair(chosen, people)
     meeting = Meeting(
         organisation=organisation,
         starts_at=starts_at,
@@ -355,6 +362,7 @@ def attendees_set(*, meeting: Meeting, members: Iterable[Member], by: Scope, ver
     _lock(meeting, version)
     _require_open(meeting)
     people = _check_attendees(meeting.organisation, members)
+    _check_talk_pair(meeting.types, people)
     wanted = {p.pk for p in people}
     for attendance in meeting.attendances.exclude(member_id__in=wanted):
         attendance.delete()

@@ -34,6 +34,7 @@ from .forms import (
     initial_times,
 )
 from .models import AttendanceState, Meeting, MeetingStatus, MeetingType
+from .talk_forms import talk_people
 
 #: Templates the photos and attachments pages provide for the record; shown once they exist.
 RECORD_INCLUDES = ("meetings/includes/photos.html", "meetings/includes/attachments.html")
@@ -291,7 +292,11 @@ class MeetingCreateView(ScopedViewMixin, FormView):
         data = form.cleaned_data
         try:
             meeting = services.meeting_plan(
-                organisation=data["organisation"], types=data["types"], by=self.scope, **form.plan_data()
+                organisation=data["organisation"],
+                types=data["types"],
+                attendees=talk_people(data),
+                by=self.scope,
+                **form.plan_data(),
             )
         except DomainError as error:
             error.add_to(form)

@@ -62,6 +62,23 @@ class TypeCompliance:
     def is_talk(self) -> bool:
         return self.meeting_type == MeetingType.HEART_TO_HEART_TALK
 
+    @property
+    def talk_summary(self) -> str:
+        """谈心谈话: "N of M members have had a talk" (and the committee's talks with each other)."""
+        if not self.is_talk or not self.required:
+            return ""
+        text = str(_("%(held)d/%(required)d 名党员本年已谈心谈话")) % {"held": self.held, "required": self.required}
+        note = self.committee_note
+        return f"{text}；{note}" if note else text
+
+    @property
+    def committee_note(self) -> str:
+        """谈心谈话: how many committee members have talked with another committee member ("" where not owed)."""
+        if not self.is_talk or not self.committee_required:
+            return ""
+        values = {"held": self.committee_held, "required": self.committee_required}
+        return str(_("支委之间 %(held)d/%(required)d")) % values
+
     def as_dict(self) -> dict:
         result = {
             "type": self.meeting_type,

@@ -7,7 +7,6 @@ subqueries of one unit's read (`unit_year`), so both read the same figures.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db.models import (
     Count,
@@ -85,19 +84,24 @@ def talk_members(year: PeriodRange, where: Q) -> QuerySet:
     another holder of a current post of the same branch)."""
     talks = _talks(year)
     count = talks.order_by().annotate(n=Func(F("meeting_id"), function="COUNT", output_field=IntegerField()))
-    colleague = CommitteePost.objects.current().filter(
-        term__organisation_id=OuterRef(OuterRef("organisation_id")),
-        member__attendances__meeting_id=OuterRef("meeting_id"),
-        member__attendances__state=AttendanceState.PRESENT,
-    ).exclude(member_id=OuterRef(OuterRef("pk")))
+    colleague = (
+        CommitteePost.objects.current()
+        .filter(
+            term__organisation_id=OuterRef(OuterRef("organisation_id")),
+            member__attendances__meeting_id=OuterRef("meeting_id"),
+            member__attendances__state=AttendanceState.PRESENT,
+        )
+        .exclude(member_id=OuterRef(OuterRef("pk")))
+    )
     return (
         Member.objects.filter(where, status__in=MEMBER_STATUSES)
         .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=year.end))
         .annotate(
             talks=Coalesce(Subquery(count.values("n")), 0),
             on_committee=Exists(
-                CommitteePost.objects.current().filter(member_id=OuterRef("pk"), term__organisation_id=OuterRef(
-                    "organisation_id"))  # fmt: skip
+                CommitteePost.objects.current().filter(
+                    member_id=OuterRef("pk"), term__organisation_id=OuterRef("organisation_id")
+                )  # fmt: skip
             ),
             committee_talked=Exists(talks.filter(Exists(colleague))),
         )
@@ -148,5 +152,3 @@ def talk_figures(branch_ids: list[int], year: PeriodRange) -> dict[int, TalkFigu
             figures.committee += n
             figures.committee_talked += n if committee_talked else 0
     return result
-
-

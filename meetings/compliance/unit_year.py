@@ -153,9 +153,7 @@ def unit_year(unit: Organisation, year: int, today: date | None = None) -> UnitY
             present=_count_of(attendance.filter(state=AttendanceState.PRESENT)),
             committee_since=seventh_full_member_of(unit.pk) if is_branch else Value(None, DateField()),
             first_elected=Subquery(
-                CommitteeTerm.objects.filter(organisation=unit)
-                .order_by("elected_on")
-                .values("elected_on")[:1]
+                CommitteeTerm.objects.filter(organisation=unit).order_by("elected_on").values("elected_on")[:1]
             )
             if is_branch
             else Value(None, DateField()),
@@ -174,7 +172,9 @@ def unit_year(unit: Organisation, year: int, today: date | None = None) -> UnitY
     arranged: dict[int, tuple[datetime, set[str]]] = {}
     counted: set[int] = set()
     rows = list(rows)
-    *_meeting, committee_since, first_elected, owing, talked, committee, committee_talked, last = rows[0]  # on every row
+    *_meeting, committee_since, first_elected, owing, talked, committee, committee_talked, last = rows[
+        0
+    ]  # on every row
     for pk, starts_at, status, meeting_type, expected, present, *_unit in rows:
         if pk is None:
             continue

@@ -431,4 +431,3 @@ from .duties import (  # noqa: E402, F401
     talk_status,
     theme_day_slipped,
 )
-
