@@ -32,6 +32,7 @@ from .models import (
     MeetingTypeLink,
     Period,
     RequirementOverride,
+    ThemeDaySetting,
 )
 
 #: Fields `meeting_update` may set (the organisation, status and record fields go through their own services).
@@ -729,3 +730,21 @@ def requirement_override_clear(*, organisation: Organisation, meeting_type: str,
     for override in RequirementOverride.objects.filter(organisation=organisation, meeting_type=meeting_type):
         override.delete()
     compliance.everything_changed()
+
+
+@transaction.atomic
+def theme_day_set(*, organisation: Organisation, day_of_month: int | None, by: Scope) -> ThemeDaySetting | None:
+    """Set (or, with None, clear) the fixed day of 主题党日 for an organisation and its subtree (nearer settings win).
+
+    Only a reminder follows from it (notifications), never a compliance figure: no page needs renewing.
+    """
+    _require(by.may_set_requirements(organisation))
+    if day_of_month is None:
+        ThemeDaySetting.objects.filter(organisation=organisation).delete()
+        return None
+    if not rules.duties.THEME_DAY_FIRST <= day_of_month <= rules.duties.THEME_DAY_LAST:
+        raise DomainError(_("固定日应在1至31之间。"), field="day_of_month")
+    setting, _created = ThemeDaySetting.objects.update_or_create(
+        organisation=organisation, defaults={"day_of_month": day_of_month}
+    )
+    return setting

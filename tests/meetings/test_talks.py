@@ -33,9 +33,13 @@ def talks_2025(branch, today=date(2026, 1, 5)):
 def test_talks_count_members_who_had_one(world):
     """谈心谈话 (each member at least once a year): "N of M members have had a talk"; green only when all have."""
     assert (talks_2025(world.branch_a).required, talks_2025(world.branch_a).held) == (3, 0)
-    make_meeting(world.branch_a, [T.HEART_TO_HEART_TALK], starts_at=at(2025, 3, 1),
-                 attendees=[world.secretary_a_member, world.member_a],
-                 present=[world.secretary_a_member, world.member_a])  # fmt: skip
+    make_meeting(
+        world.branch_a,
+        [T.HEART_TO_HEART_TALK],
+        starts_at=at(2025, 3, 1),
+        attendees=[world.secretary_a_member, world.member_a],
+        present=[world.secretary_a_member, world.member_a],
+    )
     item = talks_2025(world.branch_a)
     assert (item.required, item.held, item.status) == (3, 2, RED)
     assert "2/3" in item.talk_summary
@@ -46,19 +50,32 @@ def test_talks_count_members_who_had_one(world):
 def test_a_talk_without_its_people_or_absent_counts_for_nobody(world):
     """A record without its two people, or a person marked absent, or a draft counts for nobody."""
     make_meeting(world.branch_a, [T.HEART_TO_HEART_TALK], starts_at=at(2025, 3, 1))
-    make_meeting(world.branch_a, [T.HEART_TO_HEART_TALK], starts_at=at(2025, 3, 2),
-                 attendees=[world.secretary_a_member, world.member_a], present=[world.member_a])  # fmt: skip
-    make_meeting(world.branch_a, [T.HEART_TO_HEART_TALK], starts_at=at(2025, 3, 3), status="held",
-                 attendees=[world.secretary_a_member], present=[world.secretary_a_member])  # fmt: skip
+    make_meeting(
+        world.branch_a,
+        [T.HEART_TO_HEART_TALK],
+        starts_at=at(2025, 3, 2),
+        attendees=[world.secretary_a_member, world.member_a],
+        present=[world.member_a],
+    )
+    make_meeting(
+        world.branch_a,
+        [T.HEART_TO_HEART_TALK],
+        starts_at=at(2025, 3, 3),
+        status="held",
+        attendees=[world.secretary_a_member],
+        present=[world.secretary_a_member],
+    )
     assert talks_2025(world.branch_a).held == 1
 
 
 def test_talks_are_owed_from_the_joining_month(world):
     """A member who joined in December owes a talk that year; one who joined the next year does not."""
-    MemberFactory(organisation=world.branch_a, status=Status.PROBATIONARY, joined_on=date(2025, 12, 31),
-                  confirmed_on=None)  # fmt: skip
-    MemberFactory(organisation=world.branch_a, status=Status.PROBATIONARY, joined_on=date(2026, 1, 1),
-                  confirmed_on=None)  # fmt: skip
+    MemberFactory(
+        organisation=world.branch_a, status=Status.PROBATIONARY, joined_on=date(2025, 12, 31), confirmed_on=None
+    )
+    MemberFactory(
+        organisation=world.branch_a, status=Status.PROBATIONARY, joined_on=date(2026, 1, 1), confirmed_on=None
+    )
     assert talks_2025(world.branch_a).required == 4
 
 
@@ -66,8 +83,10 @@ def test_committee_members_talk_with_each_other(world):
     """With a 支委会 (7 正式党员), each committee member must also have talked with another committee member."""
     branch = make_org(world.p1, code="TALK7")
     people = [MemberFactory(organisation=branch) for _ in range(7)]
-    make_committee(branch, [(people[0], Post.SECRETARY), (people[1], Post.ORGANISATION_OFFICER),
-                            (people[2], Post.PUBLICITY_OFFICER)])  # fmt: skip
+    make_committee(
+        branch,
+        [(people[0], Post.SECRETARY), (people[1], Post.ORGANISATION_OFFICER), (people[2], Post.PUBLICITY_OFFICER)],
+    )
     for a, b in [(people[0], people[3]), (people[1], people[4]), (people[2], people[5]), (people[6], people[3])]:
         make_meeting(branch, [T.HEART_TO_HEART_TALK], starts_at=at(2025, 5, 1), attendees=[a, b], present=[a, b])
     item = talks_2025(branch)
@@ -124,9 +143,21 @@ def test_the_services_keep_a_talk_to_two_people(world):
     """meeting_plan and attendees_set refuse a 谈心谈话 with other than two people."""
     starts = timezone.now() + timezone.timedelta(days=1)
     with pytest.raises(DomainError):
-        services.meeting_plan(organisation=world.branch_a, types=[T.HEART_TO_HEART_TALK], starts_at=starts,
-                              topic="谈心", attendees=[world.member_a], by=SYSTEM)  # fmt: skip
-    meeting = services.meeting_plan(organisation=world.branch_a, types=[T.HEART_TO_HEART_TALK], starts_at=starts,
-                                    topic="谈心", attendees=[world.member_a, world.secretary_a_member], by=SYSTEM)  # fmt: skip
+        services.meeting_plan(
+            organisation=world.branch_a,
+            types=[T.HEART_TO_HEART_TALK],
+            starts_at=starts,
+            topic="谈心",
+            attendees=[world.member_a],
+            by=SYSTEM,
+        )
+    meeting = services.meeting_plan(
+        organisation=world.branch_a,
+        types=[T.HEART_TO_HEART_TALK],
+        starts_at=starts,
+        topic="谈心",
+        attendees=[world.member_a, world.secretary_a_member],
+        by=SYSTEM,
+    )
     with pytest.raises(DomainError):
         services.attendees_set(meeting=meeting, members=[world.member_a], by=SYSTEM)
