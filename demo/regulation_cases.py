@@ -74,9 +74,7 @@ def regulation_cases_load(*, today: date, write: Callable[[str], None]) -> None:
             "phone": f"139{rng.randrange(10**8):08d}",
         }
         people.append(
-            member_services.member_create(
-                data=data, id_number=first17 + member_rules.id_check_char(first17), by=SYSTEM
-            )
+            member_services.member_create(data=data, id_number=first17 + member_rules.id_check_char(first17), by=SYSTEM)
         )
     member_services.committee_term_start(
         organisation=branch,
