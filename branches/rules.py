@@ -1,5 +1,6 @@
 """Organisation rules from 《中国共产党支部工作条例（试行）》, as pure functions of plain values."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 FIVE_YEAR_TERM_DOMAINS = frozenset({"rural", "community"})
 MIN_FULL_MEMBERS_TO_FORM = 3
 MAX_BRANCH_MEMBERS = 50
+#: 正式党员 from which a branch has a 支部委员会 (below: a 书记, and a 副书记 if needed); read through `has_committee`.
 COMMITTEE_THRESHOLD = 7
 COMMITTEE_MIN, COMMITTEE_USUAL_MAX, COMMITTEE_MAX = 3, 5, 7
+#: The posts a branch without a 支委会 may have (as stored by `members.models.Post`).
+POSTS_WITHOUT_COMMITTEE = frozenset({"secretary", "deputy_secretary"})
 TERM_DUE_SOON_DAYS = 90
 #: The Party was founded in 1921: no organisation, election or appointment is dated before it.
 PARTY_FOUNDED = date(1921, 1, 1)
@@ -136,6 +140,20 @@ def term_state(ends_on: date | None, today: date) -> str:
     return "ok"
 
 
+def has_committee(full_members: int) -> bool:
+    """Committee (支部工作条例 §9): a branch with 7 or more 正式党员 has a 支部委员会; one with fewer has a 书记 (and a
+    副书记 if needed) but no 支委会. The one place the threshold is decided."""
+    return full_members >= COMMITTEE_THRESHOLD
+
+
+def committee_since(full_since: list[date]) -> date | None:
+    """The first day a branch had a 支部委员会 (`has_committee`): the day its 7th 正式党员 (counted by the day each
+    became one) was made one; None while it has fewer than 7."""
+    if not has_committee(len(full_since)):
+        return None
+    return sorted(full_since)[COMMITTEE_THRESHOLD - 1]
+
+
 @dataclass(frozen=True)
 class StructureProblem:
     code: str
@@ -143,23 +161,32 @@ class StructureProblem:
 
 
 def structure_problems(
-    *, full_members: int, members: int, committee_size: int, is_joint: bool
+    *, full_members: int, members: int, committee_size: int, is_joint: bool, posts: Iterable[str] = ()
 ) -> list[StructureProblem]:
     """Check a branch's structure against the rules on forming a branch, branch size and the committee.
 
     - Forming a branch: at least 3 正式党员 (a 联合党支部 is the answer when fewer).
     - Branch size: normally at most 50 党员.
-    - Committee: 7 or more 正式党员 need a 支委会 of 3 to 5 members, at most 7.
+    - Committee (`has_committee`): 7 or more 正式党员 need a 支委会 of 3 to 5 members, at most 7; with fewer, a 书记
+      (and a 副书记) but no 支委会, so any other post (`posts`: the current term's) is a structure warning.
     """
     problems = []
     if full_members < MIN_FULL_MEMBERS_TO_FORM and not is_joint:
         problems.append(StructureProblem("too_few", str(_("正式党员不足3名，应与邻近单位组建联合党支部。"))))
     if members > MAX_BRANCH_MEMBERS:
         problems.append(StructureProblem("too_many", str(_("党员超过50名，应考虑分设支部或划分党小组。"))))
-    if full_members >= COMMITTEE_THRESHOLD and committee_size == 0:
+    committee = has_committee(full_members)
+    if committee and committee_size == 0:
         problems.append(StructureProblem("no_committee", str(_("正式党员7名以上，应成立支部委员会。"))))
-    elif full_members >= COMMITTEE_THRESHOLD and committee_size < COMMITTEE_MIN:
+    elif committee and committee_size < COMMITTEE_MIN:
         problems.append(StructureProblem("committee_small", str(_("支部委员会应由3至5人组成。"))))
+    if not committee and any(post not in POSTS_WITHOUT_COMMITTEE for post in posts):
+        problems.append(
+            StructureProblem(
+                "posts_without_committee",
+                str(_("正式党员不足7名，不设支部委员会，只设书记（必要时设副书记）；其他委员职务应予调整。")),
+            )
+        )
     if committee_size > COMMITTEE_MAX:
         problems.append(StructureProblem("committee_large", str(_("支部委员会一般不超过7人。"))))
     return problems

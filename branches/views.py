@@ -120,6 +120,7 @@ class OrganisationDetailView(OrganisationViewMixin, TemplateView):
         counts = member_selectors.member_counts(organisation, children)
         for child in children:
             child.member_count = counts.by_child[child.pk]
+        posts = list(term.posts.all()) if term else []
         figures = problems = None
         if organisation.is_branch:
             figures = member_selectors.structure_figures(counts, term)
@@ -128,11 +129,12 @@ class OrganisationDetailView(OrganisationViewMixin, TemplateView):
                 members=figures.members,
                 committee_size=figures.committee_size,
                 is_joint=organisation.form == Form.JOINT,
+                posts=[post.post for post in posts],
             )
         today = timezone.localdate()
         return super().get_context_data(
             term=term,
-            posts=list(term.posts.all()) if term else [],
+            posts=posts,
             term_state=rules.term_state(term.ends_on if term else None, today),
             past_terms=past_terms,
             figures=figures,

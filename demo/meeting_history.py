@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from branches import rules as branch_rules
 from branches.models import Level, Organisation
 from meetings import rules, services
 from meetings.models import (
@@ -188,7 +189,7 @@ def _units(root: Organisation) -> list[Unit]:
                 committee=people,
                 host=secretary,
                 recorder=others[0] if others else secretary,
-                has_committee=rules.has_committee(full, len(people)),
+                has_committee=branch_rules.has_committee(full),
                 theme_day=10 + index % 10,
             )
             branches[organisation.path] = unit
@@ -251,6 +252,12 @@ def meetings_plan(root: Organisation, today: date) -> list[Planned]:
                 if _skipped(unit, types, day, today, rng):
                     continue
                 starts_at = datetime.combine(day, time(hour, 30 if hour == 14 else 0), tzinfo=tz)
+                if types == [MeetingType.HEART_TO_HEART_TALK] and unit.habit == DILIGENT and unit.host:
+                    # 谈心谈话 is owed by each member: a diligent secretary talks with every member in turn.
+                    for n, partner in enumerate(m for m in unit.members if m != unit.host):
+                        at = starts_at + timedelta(days=n // 4, hours=n % 4)
+                        planned.append(_meeting(unit, types, at, rng, expected=[unit.host, partner]))
+                    continue
                 planned.append(_meeting(unit, types, starts_at, rng))
     planned.extend(_open_items(root, today, tz))
     return planned
@@ -289,12 +296,15 @@ def _expected(unit: Unit, types: list[str], day: date, rng: random.Random) -> li
     return [m for m in people.values() if m.joined_on is None or m.joined_on <= day]
 
 
-def _meeting(unit: Unit, types: list[str], starts_at: datetime, rng: random.Random) -> Planned:
+def _meeting(
+    unit: Unit, types: list[str], starts_at: datetime, rng: random.Random, expected: list[Member] | None = None
+) -> Planned:
     main = types[0]
-    expected = _expected(unit, types, starts_at.date(), rng)
+    expected = expected if expected is not None else _expected(unit, types, starts_at.date(), rng)
     committee = main == MeetingType.COMMITTEE_MEETING
     attendance = []
-    absent_left = 1 if committee else len(expected)  # a committee meets with at most one missing
+    # A committee meets with at most one missing; a talk (谈心谈话) happens with both its people.
+    absent_left = 0 if main == MeetingType.HEART_TO_HEART_TALK else 1 if committee else len(expected)
     for member in expected:
         roll = rng.random()
         if member == unit.host or roll < 0.86 or absent_left <= 0:

@@ -231,7 +231,7 @@ class DemoPlanner:
             (i for i in full if not plan.people[i].data["is_mobile"]),
             key=lambda i: plan.people[i].data["confirmed_on"],
         )
-        if len(full) < branch_rules.COMMITTEE_THRESHOLD:
+        if not branch_rules.has_committee(len(full)):
             posts = (Post.SECRETARY,)
         else:
             posts = POSTS_BY_SIZE[5 if node.size >= 30 else 4 if node.size >= 20 else 3]

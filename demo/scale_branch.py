@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Model
 from django.utils import timezone
 
+from branches import rules as branch_rules
 from branches.models import CommitteeTerm, Domain
 from meetings import rules
 from meetings.models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingType, MeetingTypeLink, Period
@@ -248,7 +249,7 @@ class BranchBuilder:
         if not full:
             return []
         rng, until = self.rng, self.spec.until
-        size = rng.randint(3, 5) if len(full) >= rules.COMMITTEE_THRESHOLD else 1
+        size = rng.randint(3, 5) if branch_rules.has_committee(len(full)) else 1
         holders = rng.sample(full, size)
         years = 5 if self.branch.domain in (Domain.RURAL, Domain.COMMUNITY) else 3
         elected = self._date_between(until - timedelta(days=365 * years + 60), until - timedelta(days=30))
@@ -272,7 +273,7 @@ class BranchBuilder:
         habit = rng.choices([h for h, _m, _w in HABITS], [w for _h, _m, w in HABITS])[0]
         miss = {h: m for h, m, _w in HABITS}[habit]
         theme_day = rng.randint(10, 20)
-        has_committee = len(committee) >= rules.COMMITTEE_MIN
+        has_committee = len(committee) > 1  # 3–5 post holders only with 7 or more 正式党员 (`_committee`)
         first = date(spec.until.year - spec.years, spec.until.month, 1) + timedelta(days=32)
         all_ids = [pk for pk, _s, _g in members]
         host = committee[0] if committee else None

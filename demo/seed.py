@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from . import committees, dues, meeting_history, people, reminders, study
+from . import committees, dues, meeting_history, people, regulation_cases, reminders, study
 
 
 def demo_seed(*, write: Callable[[str], None]) -> None:
@@ -19,5 +19,6 @@ def demo_seed(*, write: Callable[[str], None]) -> None:
     committees.committees_load(today=today, write=write)
     study.study_load(today=today, write=write)
     dues.dues_load(today=today, write=write)
+    regulation_cases.regulation_cases_load(today=today, write=write)
     reminders.reminders_load(now=timezone.now(), write=write)
     people.logins_print(write)

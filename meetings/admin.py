@@ -30,6 +30,7 @@ from .models import (
     MeetingTypeLink,
     MonthSummary,
     RequirementOverride,
+    ThemeDaySetting,
 )
 
 
@@ -254,3 +255,13 @@ class RequirementOverrideAdmin(SimpleHistoryAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         compliance.everything_changed()
+
+
+@admin.register(ThemeDaySetting)
+class ThemeDaySettingAdmin(SimpleHistoryAdmin):
+    """The fixed day of 主题党日 for a subtree: only the reminder reads it, no compliance figure."""
+
+    list_display = ("organisation", "day_of_month")
+    search_fields = ("organisation__name",)
+    list_select_related = ("organisation",)
+    raw_id_fields = ("organisation",)

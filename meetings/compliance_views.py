@@ -87,6 +87,8 @@ class Cell:
     status: str
     status_label: str
     url: str
+    #: 谈心谈话: the committee members' talks with each other beside "N/M members" ("" for other types).
+    note: str = ""
 
     @property
     def shown(self) -> bool:
@@ -109,7 +111,9 @@ def _cells(list_url: str, result: selectors.BranchCompliance, columns, labels: d
         key = (item.status, item.required > 0)
         if key not in labels:
             labels[key] = item.status_label
-        cells.append(Cell(meeting_type, label, item.held, item.required, item.status, labels[key], url))
+        cells.append(
+            Cell(meeting_type, label, item.held, item.required, item.status, labels[key], url, item.committee_note)
+        )
     return cells
 
 

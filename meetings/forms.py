@@ -14,6 +14,7 @@ from branches.models import Level, Organisation
 
 from . import rules, selectors, services
 from .models import AttendanceState, GuestKind, Meeting, MeetingType
+from .talk_forms import TALK_FIELDS, add_talk_fields, clean_talk
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 YES_NO = [("yes", _("是")), ("no", _("否"))]
@@ -89,6 +90,8 @@ class MeetingForm(forms.Form):
         self.fields["host"] = _member_field(_("主持人"), people)
         self.fields["recorder"] = _member_field(_("记录人"), people)
         self.fields["lecturer"] = _member_field(_("授课人"), people)
+        if meeting is None:
+            add_talk_fields(self, people)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].label_from_instance = lambda o: o.name
         self.fields["topic"].widget.attrs["placeholder"] = _("如：学习贯彻党的二十届四中全会精神")
@@ -126,6 +129,16 @@ class MeetingForm(forms.Form):
                 ),
                 css_id="lecture-fields",
             ),
+            *(
+                [
+                    Div(
+                        Fieldset(_("谈心谈话"), Row(*(Column(n, css_class="col-md-4") for n in TALK_FIELDS))),
+                        css_id="talk-fields",
+                    )
+                ]
+                if meeting is None
+                else []
+            ),
             *record,
             *(["version"] if meeting is not None else []),
             Div(
@@ -143,6 +156,8 @@ class MeetingForm(forms.Form):
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and not rules.ends_after_start(starts_at, ends_at):
             self.add_error("ends_at", _("结束时间不能早于开始时间。"))
+        if self.meeting is None:
+            clean_talk(self, cleaned)
         if self.meeting is not None and cleaned.get("version") is None:
             cleaned["version"] = -1  # a form without its version cannot prove it saw the latest record
         return cleaned

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -351,3 +352,34 @@ class MonthSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.month:%Y-%m}"
+
+
+class ThemeDaySetting(models.Model):
+    """The fixed day of the month of an organisation's 主题党日 (固定主题党日), for it and everything under it: the
+    nearest organisation on the way up that sets one wins. A theme day held on another day, or the day passing
+    without one, sends the secretary a reminder (never a red mark)."""
+
+    organisation = models.OneToOneField(
+        "branches.Organisation",
+        on_delete=models.CASCADE,
+        related_name="theme_day_setting",
+        verbose_name=_("党组织"),
+    )
+    day_of_month = models.PositiveSmallIntegerField(
+        _("每月固定日"),
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("1 至 31；当月没有该日时为当月最后一天。下级组织沿用最近上级的设置。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("主题党日固定日")
+        verbose_name_plural = _("主题党日固定日")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(day_of_month__gte=1, day_of_month__lte=31), name="theme_day_in_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.day_of_month}"

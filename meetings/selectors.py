@@ -34,6 +34,7 @@ from .compliance.requirements import (  # noqa: F401  (re-exported: the complian
     requirement_sources,
     requirements_for,
 )
+from .compliance.theme_day import ThemeDaySlip, theme_day_slips, theme_days_of  # noqa: F401  (re-exported)
 from .compliance.unit_page import UnitPage, unit_page  # noqa: F401  (re-exported: the branch page's compliance)
 from .compliance.unit_year import (  # noqa: F401  (re-exported: the compliance reads other apps use)
     ArrangedMeeting,

@@ -32,6 +32,7 @@ from .models import (
     MeetingTypeLink,
     Period,
     RequirementOverride,
+    ThemeDaySetting,
 )
 from .uploads import attachment_check  # noqa: F401 - the attachment check other apps' uploads use (study files)
 
@@ -218,6 +219,12 @@ def _check_attendees(organisation: Organisation, members: Iterable[Member]) -> l
     return people
 
 
+def _check_talk_pair(types: Sequence[str], people: list[Member]) -> None:
+    """A 谈心谈话 record names its two people: exactly two different members (`rules.talk_is_pair`)."""
+    if not rules.talk_is_pair(list(types), len(people)):
+        raise DomainError(_("谈心谈话应记录谈话双方两人。"), field="attendees")
+
+
 def _set_types(meeting: Meeting, types: list[str]) -> None:
     existing = set(meeting.type_links.values_list("type", flat=True))
     for link in meeting.type_links.exclude(type__in=types):
@@ -265,6 +272,7 @@ def meeting_plan(
         people = list(selectors.members_expected_for(organisation, chosen))
     else:
         people = _check_attendees(organisation, attendees)
+        _check_talk_pair(chosen, people)
     meeting = Meeting(
         organisation=organisation,
         starts_at=starts_at,
@@ -357,6 +365,7 @@ def attendees_set(*, meeting: Meeting, members: Iterable[Member], by: Scope, ver
     _lock(meeting, version)
     _require_open(meeting)
     people = _check_attendees(meeting.organisation, members)
+    _check_talk_pair(meeting.types, people)
     wanted = {p.pk for p in people}
     for attendance in meeting.attendances.exclude(member_id__in=wanted):
         attendance.delete()
@@ -724,3 +733,21 @@ def requirement_override_clear(*, organisation: Organisation, meeting_type: str,
     for override in RequirementOverride.objects.filter(organisation=organisation, meeting_type=meeting_type):
         override.delete()
     compliance.everything_changed()
+
+
+@transaction.atomic
+def theme_day_set(*, organisation: Organisation, day_of_month: int | None, by: Scope) -> ThemeDaySetting | None:
+    """Set (or, with None, clear) the fixed day of 主题党日 for an organisation and its subtree (nearer settings win).
+
+    Only a reminder follows from it (notifications), never a compliance figure: no page needs renewing.
+    """
+    _require(by.may_set_requirements(organisation))
+    if day_of_month is None:
+        ThemeDaySetting.objects.filter(organisation=organisation).delete()
+        return None
+    if not rules.duties.THEME_DAY_FIRST <= day_of_month <= rules.duties.THEME_DAY_LAST:
+        raise DomainError(_("固定日应在1至31之间。"), field="day_of_month")
+    setting, _created = ThemeDaySetting.objects.update_or_create(
+        organisation=organisation, defaults={"day_of_month": day_of_month}
+    )
+    return setting

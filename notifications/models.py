@@ -16,6 +16,7 @@ class NoticeKind(models.TextChoices):
     STUDY_TASK_REMINDER = "study_task_reminder", _("学习任务提醒")
     DUES_ARREARS = "dues_arrears", _("党费欠交提醒")
     DUES_ESCALATION = "dues_escalation", _("党费欠交上报")
+    THEME_DAY_SLIPPED = "theme_day_slipped", _("主题党日固定日提醒")
 
 
 class NoticeStatus(models.TextChoices):

@@ -220,7 +220,9 @@ def compliance_alerts_create(*, today: date, by: Scope, now: datetime | None = N
     - a committee term (of a 党支部, 党总支 or 党委) ending within 90 days or overdue, by its end in force (an
       approved extension moves it) → the organisation's secretary and the parent's reviewers;
     - a silent branch (no activity for more than 30 days) → the secretary and the parent's reviewers, once a month;
-    - a 党委 whose 书记 gave no 党课 in the year just ended → its secretary and its own and its parent's reviewers.
+    - a 党委 whose 书记 gave no 党课 in the year just ended → its secretary and its own and its parent's reviewers;
+    - a branch with a fixed 主题党日 day (inherited) whose theme day of this or last month was held on another day,
+      or whose day passed without one → the secretary, once per branch and month (a reminder, not a red mark).
     Returns the number of new notices. The scheduled task's work (`by` is `SYSTEM`).
     """
     if not by.may_run_scheduled_jobs():
@@ -276,6 +278,12 @@ def compliance_alerts_create(*, today: date, by: Scope, now: datetime | None = N
                     to_reviewers=True)
     notices += _term_alerts(today, now)
     notices += _secretary_lecture_alerts(today, now)
+    for slip in meeting_selectors.theme_day_slips(units, [previous, month], today):
+        unit, values = slip.organisation, {"org": slip.organisation.name, "day": date_format(slip.fixed_on, "n月j日")}
+        body = (_("%(org)s本月的主题党日未在固定日（%(day)s）召开。") if slip.held_on else
+                _("%(org)s的主题党日固定日（%(day)s）已过，尚无主题党日记录。")) % values  # fmt: skip
+        add(unit, NoticeKind.THEME_DAY_SLIPPED, "theme_day", slip.month.code,
+            _("主题党日提醒：%(org)s") % values, body, to_reviewers=False)  # fmt: skip
     keys = {n.key for n in notices}
     existing = Notice.objects.filter(key__in=keys).count()
     Notice.objects.bulk_create(notices, ignore_conflicts=True)

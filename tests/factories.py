@@ -172,3 +172,18 @@ def listed(response) -> list:
     ids = [meeting.pk for meeting in response.context["meetings"]]
     found = Meeting.all_objects.in_bulk(ids)
     return [found[pk] for pk in ids]
+
+
+def hold_talks(branch: Organisation, starts_at) -> list:
+    """Finalised 谈心谈话 records pairing every party member of `branch` with another (both present), so that each
+    member has had a talk in the year of `starts_at` (谈心谈话 is owed by each member)."""
+    people = list(Member.objects.filter(organisation=branch, status__in=("probationary", "full")).order_by("pk"))
+    if len(people) < 2:
+        return []
+    pairs = [(people[i], people[i + 1]) for i in range(0, len(people) - 1, 2)]
+    if len(people) % 2:
+        pairs.append((people[-1], people[0]))
+    return [
+        make_meeting(branch, ["heart_to_heart_talk"], starts_at=starts_at, attendees=pair, present=pair)
+        for pair in pairs
+    ]

@@ -11,18 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Level, Organisation
-from members.models import CommitteePost, Member, Status
+from branches.models import CommitteeTerm, Level, Organisation
 
 from .. import rules
 from ..models import Meeting, MeetingType, MonthSummary
 from ..rules import PeriodRange, Requirement
 from .month_summary import ACTIVE_STATUSES
 from .requirements import requirements_of
+from .talks import TalkFigures, seventh_full_members, talk_figures
 
 STATUS_LABELS = {
     rules.GREEN: _("已完成"),
@@ -43,6 +43,10 @@ class TypeCompliance:
     held: int
     status: str
     window: PeriodRange
+    #: 谈心谈话 only: committee members who owe a talk with another committee member, and those who had one
+    #: (`required`/`held` count members: "N of M members have had a talk").
+    committee_required: int = 0
+    committee_held: int = 0
 
     @property
     def label(self) -> str:
@@ -54,14 +58,38 @@ class TypeCompliance:
             return str(NOT_YET_DUE_LABEL)
         return str(STATUS_LABELS[self.status])
 
+    @property
+    def is_talk(self) -> bool:
+        return self.meeting_type == MeetingType.HEART_TO_HEART_TALK
+
+    @property
+    def talk_summary(self) -> str:
+        """谈心谈话: "N of M members have had a talk" (and the committee's talks with each other)."""
+        if not self.is_talk or not self.required:
+            return ""
+        text = str(_("%(held)d/%(required)d 名党员本年已谈心谈话")) % {"held": self.held, "required": self.required}
+        note = self.committee_note
+        return f"{text}；{note}" if note else text
+
+    @property
+    def committee_note(self) -> str:
+        """谈心谈话: how many committee members have talked with another committee member ("" where not owed)."""
+        if not self.is_talk or not self.committee_required:
+            return ""
+        values = {"held": self.committee_held, "required": self.committee_required}
+        return str(_("支委之间 %(held)d/%(required)d")) % values
+
     def as_dict(self) -> dict:
-        return {
+        result = {
             "type": self.meeting_type,
             "required": self.required,
             "held": self.held,
             "status": self.status,
             "window": self.window.code,
         }
+        if self.is_talk:
+            result.update(committee_required=self.committee_required, committee_held=self.committee_held)
+        return result
 
 
 @dataclass(frozen=True)
@@ -115,8 +143,9 @@ class YearFigures:
     """Everything the engine needs for a set of units over one calendar year, fetched in a fixed number of queries."""
 
     requirements: dict[int, dict[str, Requirement]]
-    full_members: dict[int, int]
-    committee_sizes: dict[int, int]
+    committee_since: dict[int, date]  # branch → the day it had 7 正式党员 (`branches.rules.committee_since`)
+    first_elected_on: dict[int, date]  # branch → its first recorded committee election
+    talks: dict[int, TalkFigures]
     held: dict[tuple[int, str], list[int]]  # (organisation, type) → finalised meetings by month number (1-12)
     attendance: dict[int, tuple[list[int], list[int]]]  # organisation → (expected, present) by month number
     last_activity: dict[int, date]
@@ -160,23 +189,17 @@ def year_figures(units: Sequence[Organisation], year: int, as_of: date) -> YearF
         present_by_month[n] += present
 
     branch_ids = [u.pk for u in units if u.level != Level.PARTY_GROUP]
-    full_members = dict(
-        Member.objects.filter(organisation_id__in=branch_ids, status=Status.FULL)
+    first_elected_on = dict(
+        CommitteeTerm.objects.filter(organisation_id__in=branch_ids)
         .values_list("organisation_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    committee_sizes = dict(
-        CommitteePost.objects.current()
-        .filter(term__organisation_id__in=branch_ids)
-        .values_list("term__organisation_id")
-        .annotate(n=Count("id"))
+        .annotate(first=Min("elected_on"))
         .order_by()
     )
     return YearFigures(
         requirements=requirements_of(units),
-        full_members=full_members,
-        committee_sizes=committee_sizes,
+        committee_since=dict(seventh_full_members(branch_ids)) if branch_ids else {},
+        first_elected_on=first_elected_on,
+        talks=talk_figures(branch_ids, rules.period_range("year", year)),
         held=held,
         attendance=attendance,
         last_activity=_last_activity(units, as_of),
@@ -245,17 +268,35 @@ def _last_activity(units: Sequence[Organisation], as_of: date) -> dict[int, date
 
 
 def evaluate(unit: Organisation, figures: YearFigures, period: PeriodRange, today: date) -> BranchCompliance:
-    """One unit's compliance for a period from figures read beforehand (`year_figures`, or `unit_year`'s)."""
+    """One unit's compliance for a period from figures read beforehand (`year_figures`, or `unit_year`'s).
+
+    Per type: only what the unit owes (`rules.requirement_applies`: the 支委会 only with 7 or more 正式党员), from
+    the day it applies (`rules.requirement_starts_on`: founding, and the committee's first election), judged in
+    each of the requirement's own windows (`rules.compliance_over_windows`: month by month); 谈心谈话 per member
+    (`rules.talk_status`).
+    """
     is_group = unit.level == Level.PARTY_GROUP
-    committee = rules.has_committee(figures.full_members.get(unit.pk, 0), figures.committee_sizes.get(unit.pk, 0))
+    committee_since = figures.committee_since.get(unit.pk)
+    committee = committee_since is not None  # it has had 7 正式党员 (`branches.rules.committee_since`)
     results = []
     for meeting_type in rules.COMPLIANCE_TYPES:
         requirement = figures.requirements[unit.pk][meeting_type]
-        required, window = rules.required_in(requirement, period)
+        windows = rules.requirement_windows(requirement, period)
+        held_by_window = [(window, figures.held_in(unit.pk, meeting_type, window)) for window in windows]
+        window = windows[0] if len(windows) == 1 else period
         if not rules.requirement_applies(meeting_type, is_party_group=is_group, has_committee=committee):
-            required = 0
-        held = figures.held_in(unit.pk, meeting_type, window)
-        status = rules.compliance_status(required, held, window.start, window.end, today)
+            results.append(TypeCompliance(meeting_type, 0, sum(h for _w, h in held_by_window), rules.NEUTRAL, window))
+            continue
+        starts_on = rules.requirement_starts_on(
+            meeting_type,
+            founded_on=unit.founded_on,
+            committee_since=committee_since,
+            first_elected_on=figures.first_elected_on.get(unit.pk),
+        )
+        if meeting_type == MeetingType.HEART_TO_HEART_TALK and requirement.count > 0:
+            results.append(_talks(unit, figures, requirement, period, starts_on, committee, today))
+            continue
+        required, held, status = rules.compliance_over_windows(requirement.count, held_by_window, starts_on, today)
         results.append(TypeCompliance(meeting_type, required, held, status, window))
     expected, present = figures.attendance_in(unit.pk, period)
     last = figures.last_activity.get(unit.pk)
@@ -268,6 +309,22 @@ def evaluate(unit: Organisation, figures: YearFigures, period: PeriodRange, toda
         present=present,
         last_activity=last,
         silent=rules.silent(last, as_of),
+    )
+
+
+def _talks(unit, figures, requirement, period, starts_on, committee, today) -> TypeCompliance:
+    """谈心谈话 over the year that encloses the period: N of M members have had a talk (`rules.talk_status`)."""
+    year = period.enclosing("year")
+    coverage = figures.talks.get(unit.pk, TalkFigures()).coverage(requirement, committee)
+    due = rules.period_due(year, starts_on)
+    return TypeCompliance(
+        MeetingType.HEART_TO_HEART_TALK,
+        coverage.members if due else 0,
+        coverage.talked,
+        rules.talk_status(coverage, year, starts_on, today),
+        year,
+        committee_required=coverage.committee if due else 0,
+        committee_held=coverage.committee_talked,
     )
 
 
@@ -290,7 +347,7 @@ def compliance_for_branches(
 
     Per type: the required count (defaults or the nearest ancestor's override; only types the unit owes),
     finalised meetings held in the window, and the status; also the attendance rate over the period's
-    finalised meetings and the silent flag. Six queries, whatever the number of branches.
+    finalised meetings and the silent flag. Seven queries, whatever the number of branches.
     """
     units = list(branches)
     if not units:

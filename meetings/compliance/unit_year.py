@@ -6,19 +6,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F, FilteredRelation, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    DateField,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import Level, Organisation
+from branches.models import CommitteeTerm, Level, Organisation
 from branches.unreadable_dates import readable_q
-from members.models import CommitteePost, Member, Status
 
 from .. import rules
-from ..models import Attendance, AttendanceState, Meeting, MeetingStatus, Period
+from ..models import Attendance, AttendanceState, Meeting, MeetingStatus, MeetingType, Period
 from ..rules import PeriodRange, Requirement
 from .engine import BranchCompliance, TypeCompliance, evaluate
 from .requirements import requirements_of
+from .talks import TalkFigures, seventh_full_member_of, talk_members, talks_per_year
 
 
 @dataclass(frozen=True)
@@ -38,8 +49,9 @@ class _UnitFigures:
     """One unit's year as `evaluate` reads figures (the engine's `YearFigures` serves many units)."""
 
     requirements: dict[int, dict[str, Requirement]]
-    full_members: dict[int, int]
-    committee_sizes: dict[int, int]
+    committee_since: dict[int, date]
+    first_elected_on: dict[int, date]
+    talks: dict[int, TalkFigures]
     held: dict[tuple[str, int], int]  # (type, month number) → finalised meetings
     attendance: dict[int, tuple[int, int]]  # month number → (expected, present)
     last_activity: dict[int, date]
@@ -99,9 +111,10 @@ def _count_of(queryset: QuerySet) -> Func:
 
 
 def unit_year(unit: Organisation, year: int, today: date | None = None) -> UnitYear:
-    """Read one unit's year in two queries, whatever the number of its meetings: the unit's row joined to its
-    finalised meetings of the year (and those arranged up to the end of this month) with their types and attendance,
-    its 正式党员, committee size and last activity beside; then its requirements.
+    """Read one unit's year in two queries, whatever the number of its meetings: its requirements; then the unit's
+    row joined to its finalised meetings of the year (and those arranged up to the end of this month) with their
+    types and attendance, the day it had 7 正式党员, its first committee election, its members' 谈心谈话 and its
+    last activity beside.
 
     It gives the same figures as the engine's `year_figures([unit], year, as_of)`, which serves many units at a time
     (tests/meetings/test_unit_year.py compares them).
@@ -125,6 +138,10 @@ def unit_year(unit: Organisation, year: int, today: date | None = None) -> UnitY
     latest = Meeting.objects.filter(
         organisation__path__startswith=unit.path, status__in=(MeetingStatus.HELD, MeetingStatus.FINALISED)
     ).filter(readable_q("starts_at"), starts_at__lt=until)
+    requirements = requirements_of([unit])
+    talk_requirement = requirements[unit.pk][MeetingType.HEART_TO_HEART_TALK]
+    per_year = talks_per_year(talk_requirement)
+    talkers = talk_members(rules.period_range("year", year), Q(organisation_id=unit.pk))
     rows = (
         Organisation.objects.filter(pk=unit.pk)
         .annotate(year_meetings=FilteredRelation("meetings", condition=in_year))
@@ -134,10 +151,16 @@ def unit_year(unit: Organisation, year: int, today: date | None = None) -> UnitY
         .annotate(
             expected=_count_of(attendance),
             present=_count_of(attendance.filter(state=AttendanceState.PRESENT)),
-            full=_count_of(Member.objects.filter(organisation=unit, status=Status.FULL)) if is_branch else Value(0),
-            committee=_count_of(
-                CommitteePost.objects.current().filter(term__organisation=unit)
+            committee_since=seventh_full_member_of(unit.pk) if is_branch else Value(None, DateField()),
+            first_elected=Subquery(
+                CommitteeTerm.objects.filter(organisation=unit).order_by("elected_on").values("elected_on")[:1]
             )
+            if is_branch
+            else Value(None, DateField()),
+            owing=_count_of(talkers) if is_branch else Value(0),
+            talked=_count_of(talkers.filter(talks__gte=per_year)) if is_branch else Value(0),
+            committee=_count_of(talkers.filter(on_committee=True)) if is_branch else Value(0),
+            committee_talked=_count_of(talkers.filter(on_committee=True, committee_talked=True))
             if is_branch
             else Value(0),
             last=Subquery(latest.order_by("-starts_at").values("starts_at")[:1]),
@@ -149,7 +172,9 @@ def unit_year(unit: Organisation, year: int, today: date | None = None) -> UnitY
     arranged: dict[int, tuple[datetime, set[str]]] = {}
     counted: set[int] = set()
     rows = list(rows)
-    _pk, _starts_at, _status, _type, _expected, _present, full, committee, last = rows[0]  # the unit's, on every row
+    *_meeting, committee_since, first_elected, owing, talked, committee, committee_talked, last = rows[
+        0
+    ]  # on every row
     for pk, starts_at, status, meeting_type, expected, present, *_unit in rows:
         if pk is None:
             continue
@@ -163,10 +188,12 @@ def unit_year(unit: Organisation, year: int, today: date | None = None) -> UnitY
             counted.add(pk)
             before = attended.get(month, (0, 0))
             attended[month] = (before[0] + expected, before[1] + present)
+    talks = TalkFigures({per_year: talked, 0: owing - talked}, committee, committee_talked)
     figures = _UnitFigures(
-        requirements=requirements_of([unit]),
-        full_members={unit.pk: full} if full else {},
-        committee_sizes={unit.pk: committee} if committee else {},
+        requirements=requirements,
+        committee_since={unit.pk: committee_since} if committee_since else {},
+        first_elected_on={unit.pk: first_elected} if first_elected else {},
+        talks={unit.pk: talks} if is_branch and owing else {},
         held=held,
         attendance=attended,
         last_activity={unit.pk: timezone.localtime(last, tz).date()} if last else {},

@@ -17,6 +17,7 @@ from ..forms import (
     initial_times,
 )
 from ..models import MeetingType
+from ..talk_forms import talk_people
 from .base import ManagedMeetingMixin
 
 # --- Plan and edit -------------------------------------------------------------------------------------------------
@@ -94,7 +95,11 @@ class MeetingCreateView(ScopedViewMixin, FormView):
         data = form.cleaned_data
         try:
             meeting = services.meeting_plan(
-                organisation=data["organisation"], types=data["types"], by=self.scope, **form.plan_data()
+                organisation=data["organisation"],
+                types=data["types"],
+                attendees=talk_people(data),
+                by=self.scope,
+                **form.plan_data(),
             )
         except DomainError as error:
             error.add_to(form)

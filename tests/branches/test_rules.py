@@ -162,3 +162,42 @@ def test_a_date_range_needs_one_definition_of_each_end(kwargs):
 def test_organisation_dates_lie_in_their_ranges(date_range, day, inside):
     """Nothing of the Party is dated before 1921; founding and election dates are not in the future."""
     assert date_range.contains(day, TODAY) is inside
+
+
+@pytest.mark.parametrize(
+    ("full_members", "expected"),
+    [(6, False), (7, True), (8, True), (0, False)],
+)
+def test_has_committee_from_seven_full_members(full_members, expected):
+    """Committee (支部工作条例 §9): 7 or more 正式党员 have a 支委会; 6 have a 书记 and no 支委会."""
+    assert rules.has_committee(full_members) is expected
+
+
+@pytest.mark.parametrize(
+    ("full_since", "expected"),
+    [
+        ([date(2026, 1, d) for d in range(1, 7)], None),  # six: no committee
+        ([date(2026, 1, d) for d in range(1, 8)], date(2026, 1, 7)),  # the day the seventh became one
+        ([date(2026, 1, d) for d in range(8, 0, -1)], date(2026, 1, 7)),  # order does not matter
+    ],
+)
+def test_committee_since_the_seventh_full_member(full_since, expected):
+    """Committee: a branch has had a 支委会 since the day its 7th 正式党员 was made one."""
+    assert rules.committee_since(full_since) == expected
+
+
+@pytest.mark.parametrize(
+    ("full_members", "posts", "codes"),
+    [
+        (6, ["secretary"], []),
+        (6, ["secretary", "deputy_secretary"], []),
+        (6, ["secretary", "organisation_officer"], ["posts_without_committee"]),
+        (7, ["secretary", "deputy_secretary", "organisation_officer"], []),
+    ],
+)
+def test_posts_beyond_secretary_without_a_committee(full_members, posts, codes):
+    """Committee: under 7 正式党员 a branch has a 书记 (and a 副书记) but no 支委会; other posts get a warning."""
+    problems = rules.structure_problems(
+        full_members=full_members, members=full_members, committee_size=len(posts), is_joint=False, posts=posts
+    )
+    assert [p.code for p in problems] == codes

@@ -13,6 +13,7 @@ from django.utils import timezone
 from branches import rules as branch_rules
 from branches.models import CommitteeTerm, Form, Level, Organisation, ReviewerAppointment
 from demo import meeting_history, people, reminders, tree
+from demo.regulation_cases import FOUNDED_MID_YEAR
 from members import crypto, rules
 from members.access import scope_for
 from members.models import MEMBER_STATUSES, CommitteePost, Member, Status
@@ -176,14 +177,20 @@ def test_committees_and_structure_checks_have_something_to_show():
         assert posts.count("secretary") == 1
         full = Member.objects.filter(organisation=branch, status=Status.FULL).count()
         members = Member.objects.filter(organisation=branch, status__in=MEMBER_STATUSES).count()
-        if full >= branch_rules.COMMITTEE_THRESHOLD:
+        if branch_rules.has_committee(full):
             assert 3 <= len(posts) <= 5
             assert {"secretary", "organisation_officer", "discipline_officer"} <= set(posts)
         problems = branch_rules.structure_problems(
-            full_members=full, members=members, committee_size=len(posts), is_joint=branch.form == Form.JOINT
+            full_members=full,
+            members=members,
+            committee_size=len(posts),
+            is_joint=branch.form == Form.JOINT,
+            posts=posts,
         )
         too_few += [branch.code for p in problems if p.code == "too_few"]
-        assert all(p.code == "too_few" for p in problems), (branch.name, problems)
+        # The one case of a small branch with a post beyond 书记 (demo/regulation_cases.py) is warned about.
+        allowed = {"too_few", "posts_without_committee"} if branch.code == FOUNDED_MID_YEAR else {"too_few"}
+        assert all(p.code in allowed for p in problems), (branch.name, problems)
     assert states["overdue"] == 1
     assert states["due_soon"] >= 1
     assert len(too_few) == 1 and too_few[0] not in (tree.SECRETARY_BRANCH, tree.SECRETARY2_BRANCH)

@@ -126,3 +126,14 @@ def test_finalised_records_with_a_quorum_keep_their_roll(demo):
     )
     assert quorum.exists()
     assert not quorum.filter(quorum_roll__isnull=True).exists()
+
+
+def test_talks_are_counted_per_member_some_branches_all_some_not(demo):
+    """Case 6 (谈心谈话 per member): this year some branches have talked with every member, others not yet; the
+    `committee` reviewer sees "N/M" on the compliance page of the whole tree."""
+    root = Organisation.objects.get(code=ROOT_CODE)
+    branches = [u for u in selectors.compliance_units(root) if u.level == Level.BRANCH]
+    year = str(timezone.localdate().year)
+    talks = [r.for_type("heart_to_heart_talk") for r in selectors.compliance_for_branches(branches, year)]
+    assert any(t.required and t.held >= t.required for t in talks)
+    assert any(0 < t.held < t.required for t in talks)

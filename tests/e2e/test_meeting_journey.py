@@ -38,6 +38,8 @@ def test_secretary_logs_a_committee_meeting_and_the_month_turns_green(
         MemberFactory(name="组织委员甲", organisation=world.branch_a),
         MemberFactory(name="宣传委员乙", organisation=world.branch_a),
     ]
+    for n in range(3):  # 7 正式党员: the branch has a 支委会 and owes its monthly meeting
+        MemberFactory(name=f"党员{n}号", organisation=world.branch_a)
     make_committee(
         world.branch_a,
         [

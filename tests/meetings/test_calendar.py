@@ -261,8 +261,8 @@ def test_the_calendar_is_reachable_from_the_list_and_the_branch_page(client, wor
     assert f'href="{reverse("meetings:list")}?organisation={world.branch_a.pk}"' in calendar
 
 
-def test_a_member_lands_on_their_meetings(client, world):
-    """A member's home is what they owe: their upcoming meetings (ui-guide: a member lands on "my obligations")."""
+def test_a_member_lands_on_their_obligations(client, world):
+    """A member's home is what they owe: tasks, upcoming meetings, notices (ui-guide: "my obligations")."""
     client.force_login(world.member_user)
     response = client.get(reverse("home"))
-    assert response.status_code == 302 and response.url == reverse("meetings:mine")
+    assert response.status_code == 302 and response.url == reverse("dashboards:mine")

@@ -14,7 +14,7 @@ from meetings import rules, selectors
 from meetings.models import MeetingType, RequirementOverride
 from meetings.rules import GREEN, NEUTRAL, RED
 from members.models import Post
-from tests.factories import MemberFactory, UserFactory, make_committee, make_meeting, make_org
+from tests.factories import MemberFactory, UserFactory, hold_talks, make_committee, make_meeting, make_org
 from tests.factories import listed as listed_meetings
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def hold_everything_2025_q3(branch) -> None:
     make_meeting(branch, [T.GENERAL_MEETING], starts_at=at(2025, 8, 25))
     make_meeting(branch, [T.ORGANISATIONAL_LIFE_MEETING], starts_at=at(2025, 1, 8))
     make_meeting(branch, [T.MEMBER_APPRAISAL], starts_at=at(2025, 1, 9))
-    make_meeting(branch, [T.HEART_TO_HEART_TALK], starts_at=at(2025, 3, 12))
+    hold_talks(branch, at(2025, 3, 12))
 
 
 def _url_or_empty(name: str) -> str:

@@ -60,15 +60,6 @@ def test_requirement_applies(meeting_type, is_party_group, has_committee, applie
     )
 
 
-@pytest.mark.parametrize(
-    ("full_members", "committee_size", "expected"),
-    [(6, 1, False), (7, 0, True), (3, 3, True), (6, 2, False), (20, 5, True)],
-)
-def test_has_committee(full_members, committee_size, expected):
-    """Committee rule: 7 or more 正式党员, or an elected 支委会 of at least 3; a lone 书记 is no committee."""
-    assert rules.has_committee(full_members, committee_size) is expected
-
-
 def test_nearest_override_wins():
     """Configurable defaults: the deepest organisation that sets a requirement wins; none set → None."""
     root = Requirement(T.PARTY_LECTURE, Period.MONTH, 1)

@@ -134,7 +134,8 @@ def test_yearly_types_in_a_month_view_are_judged_over_the_year(world):
 
 
 def test_committee_meeting_required_only_with_a_committee(world):
-    """支部委员会 is owed only by a branch with a committee (7+ 正式党员 or an elected 支委会 of 3+)."""
+    """Committee (domain-rules, Quorum): a 支委会 only exists with 7 or more 正式党员; a smaller branch with posts
+    beyond 书记 owes no monthly 支部委员会 (it gets a structure warning instead)."""
     assert one(world.branch_a, "2026-11", date(2026, 12, 1)).for_type(T.COMMITTEE_MEETING).required == 0
     officers = [MemberFactory(organisation=world.branch_a) for _ in range(2)]
     make_committee(
@@ -142,10 +143,37 @@ def test_committee_meeting_required_only_with_a_committee(world):
         [(world.secretary_a_member, Post.SECRETARY)] + [(m, Post.COMMITTEE_MEMBER) for m in officers],
     )
     result = one(world.branch_a, "2026-11", date(2026, 12, 1)).for_type(T.COMMITTEE_MEETING)
-    assert (result.required, result.status) == (1, RED)
+    assert (result.required, result.status) == (0, NEUTRAL)
     for _ in range(6):
         MemberFactory(organisation=world.branch_b)
     assert one(world.branch_b, "2026-11", date(2026, 12, 1)).for_type(T.COMMITTEE_MEETING).required == 1
+
+
+@pytest.mark.parametrize(
+    ("confirmed_on", "elected_on", "year_required", "july"),
+    [
+        # The 7th 正式党员 confirmed on 2026-07-30 / 31 / 08-01: July is due when the day is before its end.
+        (date(2026, 7, 30), date(2020, 1, 1), 6, (1, RED)),
+        (date(2026, 7, 31), date(2020, 1, 1), 5, (0, NEUTRAL)),
+        (date(2026, 8, 1), date(2020, 1, 1), 5, (0, NEUTRAL)),
+        # The first election mid-period: from the month of the election on (a month's last day: the next).
+        (date(2000, 1, 1), date(2026, 7, 30), 6, (1, RED)),
+        (date(2000, 1, 1), date(2026, 7, 31), 5, (0, NEUTRAL)),
+    ],
+)
+def test_committee_meeting_due_from_the_committee_on(world, confirmed_on, elected_on, year_required, july):
+    """支部委员会 (domain-rules, Quorum and compliance): due only for months in which the branch has a committee
+    (7 正式党员) and, where a term starts mid-period, from its first election on: only months ending after the
+    day."""
+    branch = make_org(world.p1, code="GROWS")
+    people = [MemberFactory(organisation=branch, confirmed_on=date(2000, 1, 1)) for _ in range(6)]
+    people.append(MemberFactory(organisation=branch, confirmed_on=confirmed_on))
+    make_committee(branch, [(people[0], Post.SECRETARY), (people[1], Post.ORGANISATION_OFFICER),
+                            (people[2], Post.PUBLICITY_OFFICER)], elected_on=elected_on)  # fmt: skip
+    year = one(branch, "2026", date(2027, 1, 5)).for_type(T.COMMITTEE_MEETING)
+    assert (year.required, year.status) == (year_required, RED)
+    month = one(branch, "2026-07", date(2027, 1, 5)).for_type(T.COMMITTEE_MEETING)
+    assert (month.required, month.status) == july
 
 
 def test_party_group_owes_group_meetings_only(world):
@@ -190,7 +218,8 @@ def test_compliance_units_under_an_organisation(world):
 
 @pytest.mark.parametrize("period", ["2026-11", "2026-Q4", "2026"])
 def test_compliance_queries_do_not_grow_with_branches(world, django_assert_num_queries, period):
-    """The engine aggregates with GROUP BY: the same number of queries for 5 branches as for 50."""
+    """The engine aggregates with GROUP BY: the same number of queries for 5 branches as for 50 (seven: the
+    summary, the 7th 正式党员, the first elections, the members' talks, the requirements, the last activity)."""
     parent = make_org(world.root, level=Level.PRIMARY_COMMITTEE, code="MANY")
     services.requirement_override_set(
         organisation=parent, meeting_type=T.PARTY_LECTURE, period="month", count=1, by=SYSTEM
@@ -204,7 +233,7 @@ def test_compliance_queries_do_not_grow_with_branches(world, django_assert_num_q
     counts = []
     for size in (5, 50):
         units = branches[:size]
-        with django_assert_num_queries(6) as captured:
+        with django_assert_num_queries(7) as captured:
             results = selectors.compliance_for_branches(units, period, today=date(2026, 12, 1))
         counts.append(len(captured.captured_queries))
         assert len(results) == size

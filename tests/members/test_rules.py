@@ -143,3 +143,19 @@ def test_id_numbers_with_digits_other_than_0_to_9_are_invalid_not_an_error(value
 def test_member_dates_lie_in_their_ranges(field, value, inside):
     """出生日期 from 1900 to today; 递交入党申请日期, 入党日期, 转正日期 from the Party's founding (1921) to today."""
     assert rules.MEMBER_DATE_RANGES[field].contains(value, TODAY) is inside
+
+
+def _id_born(birth: date) -> str:
+    first17 = f"520102{birth:%Y%m%d}123"
+    return first17 + rules.id_check_char(first17)
+
+
+@pytest.mark.parametrize(
+    ("birth", "valid"),
+    [(date(2026, 12, 6), True), (date(2026, 12, 7), True), (date(2026, 12, 8), False), (date(1899, 12, 31), False)],
+)
+def test_id_number_birth_date_in_the_one_range(birth, valid):
+    """ID number (GB 11643) and 出生日期: one function decides, with BIRTH_DATE_RANGE (1900 to today): a birth date
+    in the future (the day after today) is refused as every form refuses it; today itself is accepted."""
+    assert rules.id_number_valid(_id_born(birth), TODAY) is valid
+    assert rules.BIRTH_DATE_RANGE.contains(birth, TODAY) is valid

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from branches.rules import COMMITTEE_LEVELS, PARTY_FOUNDED, DateRange
 
-from .models import MeetingType, Period
+from ..models import MeetingType, Period
 
 GREEN, YELLOW, RED, NEUTRAL = "green", "yellow", "red", "neutral"
 STATUSES = (GREEN, YELLOW, RED, NEUTRAL)
@@ -19,8 +19,6 @@ STATUSES = (GREEN, YELLOW, RED, NEUTRAL)
 MONTHS_IN = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
 SILENT_AFTER_DAYS = 30
 YELLOW_MIN_DAYS = 7
-COMMITTEE_THRESHOLD = 7  # 正式党员 from which a branch elects a 支部委员会
-COMMITTEE_MIN = 3  # a 支部委员会 has 3 to 5 members (at most 7)
 
 #: 开始时间 and 结束时间 of a meeting: from ten years back (a record entered late) to two years ahead (a plan).
 MEETING_TIME_RANGE = DateRange(years_back=10, years_ahead=2)
@@ -90,19 +88,12 @@ def default_requirement(meeting_type: str) -> Requirement:
     return DEFAULT_REQUIREMENTS[meeting_type]
 
 
-def has_committee(full_members: int, committee_size: int) -> bool:
-    """Committee rule: 7 or more 正式党员 elect a 支部委员会 (3–5 members); a lone 书记 is no committee.
-
-    A branch has a committee when it has 7 or more 正式党员 or its current term has at least 3 post holders.
-    """
-    return full_members >= COMMITTEE_THRESHOLD or committee_size >= COMMITTEE_MIN
-
-
 def requirement_applies(meeting_type: str, *, is_party_group: bool, has_committee: bool) -> bool:
     """Who holds which meeting ("who attends" column of "Organisational life").
 
     - 党小组会 is held by party groups, and party groups owe nothing else (their members attend the branch's);
-    - 支部委员会 is owed only by a branch that has a committee;
+    - 支部委员会 is owed only by a branch that has a committee (`branches.rules.has_committee`: 7 or more 正式党员;
+      `duties.requirement_starts_on` says from which day);
     - every other type is owed by branches.
     """
     if is_party_group:
@@ -346,9 +337,7 @@ def owes_secretary_lecture(level: str) -> bool:
 def secretary_lecture_required(year: PeriodRange, founded_on: date | None) -> int:
     """How many 党课 by the 书记 a 党委 owes in a year: one (支部工作条例 §16), once the year ends after the day the
     党委 was founded (a requirement applies from the founding day: only periods ending after it are due)."""
-    if founded_on is not None and year.end <= founded_on:
-        return 0
-    return SECRETARY_LECTURES_PER_YEAR
+    return SECRETARY_LECTURES_PER_YEAR if period_due(year, founded_on) else 0
 
 
 def secretary_lecture_status(held: int, year: PeriodRange, today: date, founded_on: date | None = None) -> str:
@@ -427,3 +416,18 @@ TALK_PARTICIPANTS = 2
 def talk_is_pair(types: list[str], attendees: int) -> bool:
     """谈心谈话 is recorded as a pair: exactly two people (committee ↔ member or member ↔ member)."""
     return MeetingType.HEART_TO_HEART_TALK not in types or attendees == TALK_PARTICIPANTS
+
+
+# The duties of a unit over time (founding, committee, monthly windows, 谈心谈话 per person, the theme day's fixed day)
+# live in `duties`; they are part of this module's interface.
+from .duties import (  # noqa: E402, F401
+    TalkCoverage,
+    compliance_over_windows,
+    fixed_theme_day,
+    period_due,
+    requirement_starts_on,
+    requirement_windows,
+    talk_owed,
+    talk_status,
+    theme_day_slipped,
+)
