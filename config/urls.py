@@ -23,6 +23,7 @@ urlpatterns = [
     path("organisations/", include("branches.urls")),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

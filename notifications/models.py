@@ -13,6 +13,9 @@ class NoticeKind(models.TextChoices):
     OVERDUE = "overdue", _("逾期提醒")
     TERM_ENDING = "term_ending", _("换届提醒")
     SILENT_BRANCH = "silent_branch", _("静默支部提醒")
+    APPRAISAL_SELF_ASSESSMENT = "appraisal_self", _("民主评议自评提醒")
+    APPRAISAL_BALLOT = "appraisal_ballot", _("民主测评投票提醒")
+    APPRAISAL_FEEDBACK = "appraisal_feedback", _("民主评议结果反馈")
 
 
 class NoticeStatus(models.TextChoices):

@@ -28,6 +28,7 @@ from branches.models import Level, Organisation
 from branches.services import child_levels
 
 from ..models import Member
+from .evaluations import EvaluationPermissions
 from .statement import OWN, POST, REVIEW, scope_rows
 
 #: The units that hold meetings and keep members: 党支部 and 党小组.
@@ -62,10 +63,12 @@ class SitePermissions:
     open_admin_site: bool
     #: The user's own member record ("我的档案", "我的会议"), if they have one.
     own_member_id: int | None
+    #: 民主评议党员 and 支部考核 ("民主评议").
+    read_appraisals: bool = False
 
 
 @dataclass(frozen=True)
-class Scope:
+class Scope(EvaluationPermissions):
     """What one user may see and change: tree paths from their posts, appointments and own record."""
 
     user_id: int | None = None
@@ -345,6 +348,7 @@ class Scope:
             see_failed_notices=self.may_see_failed_notices(),
             open_admin_site=self.may_open_admin_site(),
             own_member_id=self.member_id,
+            read_appraisals=self.may_read_appraisals(),
         )
 
 
