@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from . import committees, meeting_history, people, reminders
+from . import committees, evaluations, meeting_history, people, reminders
 
 
 def demo_seed(*, write: Callable[[str], None]) -> None:
@@ -17,5 +17,6 @@ def demo_seed(*, write: Callable[[str], None]) -> None:
     people.people_load(today=today, write=write)
     meeting_history.meetings_load(today=today, write=write)
     committees.committees_load(today=today, write=write)
+    evaluations.evaluations_load(today=today, write=write)
     reminders.reminders_load(now=timezone.now(), write=write)
     people.logins_print(write)

@@ -32,8 +32,12 @@ def marks_for(world, voter, grade: str = "qualified") -> dict[int, str]:
 
 def member_scope(member) -> Scope:
     """A scope for a member without a login (as the login would give)."""
-    return Scope(user_id=10_000 + member.pk, member_id=member.pk, member_branch_id=member.organisation_id,
-                 member_branch_path=member.organisation.path)
+    return Scope(
+        user_id=10_000 + member.pk,
+        member_id=member.pk,
+        member_branch_id=member.organisation_id,
+        member_branch_path=member.organisation.path,
+    )
 
 
 def vote_all(world, appraisal, voters) -> None:

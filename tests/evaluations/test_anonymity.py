@@ -46,7 +46,9 @@ def test_casting_logs_nothing_and_enqueues_nothing(world, caplog, django_capture
         mock.patch("celery.app.task.Task.apply_async") as sent,
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
-        services.ballot_cast(appraisal=appraisal, marks=marks_for(world, world.member_a), by=member_scope(world.member_a))
+        services.ballot_cast(
+            appraisal=appraisal, marks=marks_for(world, world.member_a), by=member_scope(world.member_a)
+        )
     assert not [r for r in caplog.records if not r.name.startswith("django.db")]
     assert not sent.called and not callbacks
 

@@ -22,7 +22,11 @@ PARTS = [(IndicatorKind.COMPLIANCE, 40), (IndicatorKind.ATTENDANCE, 30), (Indica
 
 def _scheme(world, parts=PARTS) -> Scheme:
     return services.scheme_create(
-        organisation=world.root, year=timezone.localdate().year, name="星级评定", bands=BANDS, parts=parts,
+        organisation=world.root,
+        year=timezone.localdate().year,
+        name="星级评定",
+        bands=BANDS,
+        parts=parts,
         by=scope_for(world.admin),
     )
 
@@ -33,22 +37,30 @@ def test_weights_must_add_up_to_100_and_only_committees_define(world):
         _scheme(world, [(IndicatorKind.COMPLIANCE, 40), (IndicatorKind.ATTENDANCE, 30)])
     assert not Scheme.objects.exists()
     with pytest.raises(NotPermitted):
-        services.scheme_create(organisation=world.branch_a, year=2025, name="x", bands=BANDS, parts=PARTS,
-                               by=scope_for(world.secretary_a))
+        services.scheme_create(
+            organisation=world.branch_a, year=2025, name="x", bands=BANDS, parts=PARTS, by=scope_for(world.secretary_a)
+        )
 
 
 def test_scores_with_inputs_links_and_what_would_raise(world):
     """Each branch under the scheme gets a score stored with its inputs; every computed figure links to its
     records; a manual score needs a justification; no source counts uploads."""
-    make_meeting(world.branch_a, ["general_meeting"], starts_at=timezone.now() - timedelta(days=1),
-                 attendees=[world.member_a], present=[world.member_a])
+    make_meeting(
+        world.branch_a,
+        ["general_meeting"],
+        starts_at=timezone.now() - timedelta(days=1),
+        attendees=[world.member_a],
+        present=[world.member_a],
+    )
     scheme = _scheme(world)
     results = scheme.indicators.get(kind=IndicatorKind.RESULTS)
     with pytest.raises(DomainError, match="评分依据"):
-        services.manual_score_set(indicator=results, organisation=world.branch_a, value=80, justification=" ",
-                                  by=SYSTEM)
-    services.manual_score_set(indicator=results, organisation=world.branch_a, value=80, justification="服务群众",
-                              by=SYSTEM)
+        services.manual_score_set(
+            indicator=results, organisation=world.branch_a, value=80, justification=" ", by=SYSTEM
+        )
+    services.manual_score_set(
+        indicator=results, organisation=world.branch_a, value=80, justification="服务群众", by=SYSTEM
+    )
     assert services.scores_compute(scheme=scheme, by=SYSTEM) == 2
     score = BranchScore.objects.get(scheme=scheme, organisation=world.branch_a)
     assert score.inputs["attendance"]["value"] == 100.0
@@ -67,8 +79,9 @@ def test_editing_a_published_scheme_makes_a_new_version(world):
     scheme = _scheme(world)
     services.scheme_publish(scheme=scheme, by=SYSTEM)
     old_scores = dict(BranchScore.objects.filter(scheme=scheme).values_list("organisation_id", "total"))
-    new = services.scheme_update(scheme=scheme, name="星级评定（修订）", bands=BANDS,
-                                 parts=[(IndicatorKind.COMPLIANCE, 100)], by=SYSTEM)
+    new = services.scheme_update(
+        scheme=scheme, name="星级评定（修订）", bands=BANDS, parts=[(IndicatorKind.COMPLIANCE, 100)], by=SYSTEM
+    )
     scheme.refresh_from_db()
     assert new.pk != scheme.pk and new.version == 2 and not scheme.is_current
     assert dict(BranchScore.objects.filter(scheme=scheme).values_list("organisation_id", "total")) == old_scores
@@ -80,8 +93,7 @@ def test_a_branch_inherits_its_nearest_ancestors_scheme(world):
     """A branch is scored by its nearest ancestor's current scheme of the year."""
     year = timezone.localdate().year
     root_scheme = _scheme(world)
-    p1_scheme = services.scheme_create(organisation=world.p1, year=year, name="P1", bands=BANDS, parts=PARTS,
-                                       by=SYSTEM)
+    p1_scheme = services.scheme_create(organisation=world.p1, year=year, name="P1", bands=BANDS, parts=PARTS, by=SYSTEM)
     assert selectors.scheme_for_branch(world.branch_a, year) == p1_scheme
     assert selectors.scheme_for_branch(world.branch_b, year) == root_scheme
     assert [b.pk for b in selectors.branches_scored_by(root_scheme)] == [world.branch_b.pk]

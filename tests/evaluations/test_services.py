@@ -60,7 +60,10 @@ def test_self_assessment_only_while_open_and_own(world):
 
 
 def _unchanged(appraisal):
-    return (BallotVoter.objects.filter(appraisal=appraisal).count(), BallotMark.objects.filter(appraisal=appraisal).count())
+    return (
+        BallotVoter.objects.filter(appraisal=appraisal).count(),
+        BallotMark.objects.filter(appraisal=appraisal).count(),
+    )
 
 
 @pytest.mark.parametrize(
@@ -159,10 +162,12 @@ def test_confirmation_needs_a_finalised_general_meeting_of_the_branch(world):
     result = AppraisalResult.objects.get(member=members[0])
     services.feedback_set(result=result, feedback="限期改正", by=scope_for(world.secretary_a))
     with pytest.raises(DomainError):
-        services.follow_up_save(result=result, education="谈话", deadline=timezone.localdate() + timedelta(days=4000),
-                                by=SYSTEM)
-    services.follow_up_save(result=result, education="谈话", deadline=timezone.localdate() + timedelta(days=90),
-                            by=SYSTEM)
+        services.follow_up_save(
+            result=result, education="谈话", deadline=timezone.localdate() + timedelta(days=4000), by=SYSTEM
+        )
+    services.follow_up_save(
+        result=result, education="谈话", deadline=timezone.localdate() + timedelta(days=90), by=SYSTEM
+    )
     ok = AppraisalResult.objects.exclude(pk=result.pk).first()
     with pytest.raises(DomainError):
         services.follow_up_save(result=ok, education="x", deadline=timezone.localdate(), by=SYSTEM)
