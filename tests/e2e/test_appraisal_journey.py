@@ -119,3 +119,5 @@ def test_branch_runs_its_appraisal_and_member_votes_on_a_phone(browser, live_ser
     assert "合格" in result.inner_text() and "继续保持" in result.inner_text()
     _fits(phone)
     screenshot(phone, "appraisal-result-phone")
+    desk.context.close()
+    phone.context.close()
