@@ -24,6 +24,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("dues/", include("dues.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("notifications/", include("notifications.urls")),
     path("study/", include("study.urls")),
     path("my/", include("dashboards.urls")),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from . import committees, dues, meeting_history, people, regulation_cases, reminders, study
+from . import committees, dues, evaluations, meeting_history, people, regulation_cases, reminders, study
 
 
 def demo_seed(*, write: Callable[[str], None]) -> None:
@@ -20,5 +20,6 @@ def demo_seed(*, write: Callable[[str], None]) -> None:
     study.study_load(today=today, write=write)
     dues.dues_load(today=today, write=write)
     regulation_cases.regulation_cases_load(today=today, write=write)
+    evaluations.evaluations_load(today=today, write=write)
     reminders.reminders_load(now=timezone.now(), write=write)
     people.logins_print(write)

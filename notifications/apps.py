@@ -14,3 +14,11 @@ class NotificationsConfig(AppConfig):
 
         if meeting_reminders_sync not in meeting_services.meeting_changed_hooks:
             meeting_services.meeting_changed_hooks.append(meeting_reminders_sync)
+
+        # Nor does evaluations: its step changes reach the members' notices through its hook.
+        from evaluations import services as evaluation_services
+
+        from .evaluations import appraisal_notices_sync
+
+        if appraisal_notices_sync not in evaluation_services.appraisal_changed_hooks:
+            evaluation_services.appraisal_changed_hooks.append(appraisal_notices_sync)

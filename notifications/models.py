@@ -17,6 +17,9 @@ class NoticeKind(models.TextChoices):
     DUES_ARREARS = "dues_arrears", _("党费欠交提醒")
     DUES_ESCALATION = "dues_escalation", _("党费欠交上报")
     THEME_DAY_SLIPPED = "theme_day_slipped", _("主题党日固定日提醒")
+    APPRAISAL_SELF_ASSESSMENT = "appraisal_self", _("民主评议自评提醒")
+    APPRAISAL_BALLOT = "appraisal_ballot", _("民主测评投票提醒")
+    APPRAISAL_FEEDBACK = "appraisal_feedback", _("民主评议结果反馈")
 
 
 class NoticeStatus(models.TextChoices):

@@ -29,6 +29,7 @@ from branches.services import child_levels
 
 from ..models import Member
 from .dues import DuesPermissions
+from .evaluations import EvaluationPermissions
 from .statement import OWN, POST, REVIEW, scope_rows
 from .study import StudyPermissions
 
@@ -67,10 +68,12 @@ class SitePermissions:
     read_dues_ledgers: bool
     #: The user's own member record ("我的档案", "我的会议"), if they have one.
     own_member_id: int | None
+    #: 民主评议党员 and 支部考核 ("民主评议").
+    read_appraisals: bool = False
 
 
 @dataclass(frozen=True)
-class Scope(StudyPermissions, DuesPermissions):
+class Scope(StudyPermissions, DuesPermissions, EvaluationPermissions):
     """What one user may see and change: tree paths from their posts, appointments and own record."""
 
     user_id: int | None = None
@@ -357,6 +360,7 @@ class Scope(StudyPermissions, DuesPermissions):
             assign_tasks=self.may_assign_tasks(),
             read_dues_ledgers=self.may_read_dues_ledgers(),
             own_member_id=self.member_id,
+            read_appraisals=self.may_read_appraisals(),
         )
 
 

@@ -23,6 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from branches.models import Organisation
+from evaluations.models import Appraisal, BranchScore, Scheme
 from meetings.models import Meeting
 from members.access import ANONYMOUS, SYSTEM, scope_for
 from members.models import Member, Post
@@ -125,6 +126,11 @@ def _objects(world) -> dict:
 
     task_a = assign(world.branch_a, completion="reflection")
     task_root = assign(world.root)
+    appraisal = Appraisal.objects.create(organisation=world.branch_a, year=2025, opened_on=timezone.localdate())
+    scheme = Scheme.objects.create(organisation=world.p1, year=2025, name="考核", bands=[[60, "好"], [0, "差"]])
+    score = BranchScore.objects.create(
+        scheme=scheme, organisation=world.branch_a, total=80, band="好", computed_at=timezone.now()
+    )
     return {
         "task_a": task_a.__class__.objects.select_related("organisation").get(pk=task_a.pk),
         "task_root": task_root.__class__.objects.select_related("organisation").get(pk=task_root.pk),
@@ -132,6 +138,9 @@ def _objects(world) -> dict:
             task=task_a, member=world.member_a
         ),
         "site": None,
+        "appraisal_a": Appraisal.objects.select_related("organisation").get(pk=appraisal.pk),
+        "scheme_p1": Scheme.objects.select_related("organisation").get(pk=scheme.pk),
+        "score_a": BranchScore.objects.select_related("organisation").get(pk=score.pk),
         "root": world.root,
         "p1": world.p1,
         "branch_a": world.branch_a,
@@ -542,3 +551,66 @@ def test_the_objects_sit_where_the_roles_assume(world, objects):
     ]
     assert all(o.path.startswith(world.p1.path) for o in under_p1)
     assert Organisation.objects.filter(path__startswith=world.p1.path).count() == 3
+
+
+# --- 民主评议党员 and 支部考核 (members/access/evaluations.py) ------------------------------------------------------
+#: Members of branch A: member A, its secretary, and the P1 committee's secretary (a member of branch A too).
+A_MEMBERS = {"member", "secretary_in", "committee_in"}
+
+
+@table({"root": set(), "p1": set(), "branch_a": A_MANAGERS, "group_a1": set()})
+def test_may_open_appraisal(scopes, objects, obj, role, expected):
+    """民主评议党员 is organised by a 党支部: opened by its managers and admins (not by a 党小组 or a committee
+    for itself)."""
+    assert ask(scopes, objects, role, "may_open_appraisal", obj) is expected
+
+
+@table({"appraisal_a": A_MANAGERS})
+def test_may_run_appraisal(scopes, objects, obj, role, expected):
+    """Steps, tally, grades, confirmation, feedback and follow-ups: the branch's managers and admins; a reviewer
+    never sees a tally."""
+    assert ask(scopes, objects, role, "may_run_appraisal", obj) is expected
+
+
+@table({"appraisal_a": A_MEMBERS})
+def test_may_take_part(scopes, objects, obj, role, expected):
+    """A member of the branch writes a self-assessment, votes and reads their own result (admins and SYSTEM are no
+    member: they cannot vote)."""
+    assert ask(scopes, objects, role, "may_take_part", obj) is expected
+
+
+@general(READERS | {"member"})
+def test_may_read_appraisals(scopes, objects, obj, role, expected):
+    """The 民主评议 pages are for members (their own), managers and readers."""
+    assert ask(scopes, objects, role, "may_read_appraisals", obj) is expected
+
+
+@table(ORGANISATIONS_READ)
+def test_may_read_distribution(scopes, objects, obj, role, expected):
+    """The distribution of grades (counts only) is read by whoever reads the organisation."""
+    assert ask(scopes, objects, role, "may_read_distribution", obj) is expected
+
+
+@table({"root": ALL_POWERFUL, "p1": {"committee_in"} | ALL_POWERFUL, "branch_a": set(), "group_a1": set()})
+def test_may_define_scheme(scopes, objects, obj, role, expected):
+    """A scoring scheme is defined by a committee above the branches for its subtree (支部考核), and admins."""
+    assert ask(scopes, objects, role, "may_define_scheme", obj) is expected
+
+
+@table({"scheme_p1": P1_READERS})
+def test_may_read_scheme(scopes, objects, obj, role, expected):
+    """A scheme and all its scores are read by whoever reads the committee that defined it."""
+    assert ask(scopes, objects, role, "may_read_scheme", obj) is expected
+
+
+@table({"score_a": A_READERS})
+def test_may_read_branch_score(scopes, objects, obj, role, expected):
+    """A branch's score is read by whoever reads the branch, its own secretary included."""
+    assert ask(scopes, objects, role, "may_read_branch_score", obj) is expected
+
+
+@table({"appraisal_a": A_MANAGERS | A_MEMBERS})
+def test_appraisals_readable(scopes, objects, obj, role, expected):
+    """The appraisals a user reaches: of the subtrees they manage and of their own branch."""
+    found = Appraisal.objects.filter(scopes[role].appraisals_readable_q()) if scopes[role].is_authenticated else None
+    assert (found is not None and found.filter(pk=objects[obj].pk).exists()) is expected

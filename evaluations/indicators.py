@@ -1,0 +1,143 @@
+"""Where computed indicators get their figures: a registry of indicator sources, kind → function(organisation ids,
+year) → {organisation id: `Figure`}.
+
+evaluations registers the sources it can compute from what this app and those below it hold (meeting compliance,
+attendance, days silent, members' appraisal results); apps with other data (study, dues, development) register
+theirs in their `AppConfig.ready()` with `register(kind, source)`. A kind without a source gives no figure: it
+neither adds nor costs points (`rules.weighted_total`). No source counts uploaded documents, photos or logins.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from branches.models import Organisation
+from meetings import rules as meeting_rules
+from meetings import selectors as meeting_selectors
+from meetings.models import MeetingStatus
+
+from . import rules
+from .models import AppraisalResult, Grade, IndicatorKind, Step
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One computed indicator of one branch: the value 0–100 (None: nothing to count), the figures it came from in
+    words, and the link to the records behind it."""
+
+    value: float | None
+    detail: str
+    link: str
+
+    def as_dict(self) -> dict:
+        return {"value": self.value, "detail": self.detail, "link": self.link}
+
+
+Source = Callable[[list[int], int], dict[int, Figure]]
+SOURCES: dict[str, Source] = {}
+
+
+def register(kind: str, source: Source) -> None:
+    """Let `source` compute the indicator `kind` (the last registration wins)."""
+    SOURCES[kind] = source
+
+
+def figures(kind: str, organisation_ids: Iterable[int], year: int) -> dict[int, Figure]:
+    """The figures of one indicator for the branches; {} when no source is registered for it."""
+    source = SOURCES.get(kind)
+    ids = list(organisation_ids)
+    return source(ids, year) if source and ids else {}
+
+
+def _as_of(year: int) -> date:
+    today = timezone.localdate()
+    return min(today, date(year, 12, 31))
+
+
+def _meeting_list(organisation_id: int, year: int) -> str:
+    query = urlencode(
+        {"organisation": organisation_id, "status": MeetingStatus.FINALISED, "period": str(year), "unit_only": "true"}
+    )
+    return f"{reverse('meetings:list')}?{query}"
+
+
+@lru_cache(maxsize=2)
+def _compliance_results(organisation_ids: tuple[int, ...], year: int, as_of: date) -> list:
+    """The compliance engine's figures, shared by the three sources that read them in one scoring run."""
+    units = Organisation.objects.filter(pk__in=organisation_ids).order_by("path")
+    return meeting_selectors.compliance_for_branches(units, str(year), as_of)
+
+
+def forget() -> None:
+    """Start a scoring run from the data as it is now (the engine's figures are kept only within a run)."""
+    _compliance_results.cache_clear()
+
+
+def _compliance(organisation_ids: list[int], year: int) -> dict[int, Figure]:
+    results = _compliance_results(tuple(sorted(organisation_ids)), year, _as_of(year))
+    out = {}
+    for result in results:
+        decided = [t for t in result.required_types if t.status != meeting_rules.NEUTRAL]
+        green = sum(1 for t in decided if t.status == meeting_rules.GREEN)
+        link = f"{reverse('meetings:compliance', args=[result.organisation.pk])}?period={year}"
+        detail = _("%(green)d/%(total)d 项会议要求已落实") % {"green": green, "total": len(decided)}
+        out[result.organisation.pk] = Figure(rules.share_score(green, len(decided)), detail, link)
+    return out
+
+
+def _attendance(organisation_ids: list[int], year: int) -> dict[int, Figure]:
+    out = {}
+    for result in _compliance_results(tuple(sorted(organisation_ids)), year, _as_of(year)):
+        detail = _("实到 %(present)d 人次 / 应到 %(expected)d 人次") % {
+            "present": result.present,
+            "expected": result.expected,
+        }
+        value = rules.share_score(result.present, result.expected)
+        out[result.organisation.pk] = Figure(value, detail, _meeting_list(result.organisation.pk, year))
+    return out
+
+
+def _activity(organisation_ids: list[int], year: int) -> dict[int, Figure]:
+    as_of = _as_of(year)
+    out = {}
+    for result in _compliance_results(tuple(sorted(organisation_ids)), year, as_of):
+        last = result.last_activity
+        days = None if last is None else (as_of - last).days
+        detail = _("最近一次活动：%(day)s") % {"day": last.isoformat() if last else _("无")}
+        out[result.organisation.pk] = Figure(
+            rules.days_silent_score(days), detail, _meeting_list(result.organisation.pk, year)
+        )
+    return out
+
+
+def _appraisal(organisation_ids: list[int], year: int) -> dict[int, Figure]:
+    rows = AppraisalResult.objects.filter(
+        appraisal__organisation_id__in=organisation_ids,
+        appraisal__year=year,
+        appraisal__step__in=(Step.FEEDBACK, Step.FINISHED),
+    ).values_list("appraisal__organisation_id", "appraisal_id", "grade")
+    counts: dict[int, list[int]] = {}
+    appraisal_of: dict[int, int] = {}
+    for organisation_id, appraisal_id, grade in rows:
+        good_total = counts.setdefault(organisation_id, [0, 0])
+        good_total[1] += 1
+        good_total[0] += grade in (Grade.EXCELLENT, Grade.QUALIFIED)
+        appraisal_of[organisation_id] = appraisal_id
+    out = {}
+    for organisation_id, (good, total) in counts.items():
+        detail = _("%(good)d/%(total)d 名党员评为合格及以上") % {"good": good, "total": total}
+        link = reverse("evaluations:detail", args=[appraisal_of[organisation_id]])
+        out[organisation_id] = Figure(rules.share_score(good, total), detail, link)
+    return out
+
+
+register(IndicatorKind.COMPLIANCE, _compliance)
+register(IndicatorKind.ATTENDANCE, _attendance)
+register(IndicatorKind.ACTIVITY, _activity)
+register(IndicatorKind.APPRAISAL, _appraisal)
