@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "evaluations",
+    "development",
     "notifications",
     "demo",
 ]
