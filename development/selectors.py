@@ -150,7 +150,11 @@ class FunnelRow:
 def funnel(organisation: Organisation, year: int) -> tuple[FunnelRow, list[FunnelRow]]:
     """The funnel of an organisation and of each organisation directly under it (not its 党小组): people at each
     stage, and how many the superior approved as 预备党员 and as 正式党员 in `year`. Four queries, whatever the size."""
-    children = list(organisation.get_children().exclude(level=Level.PARTY_GROUP).order_by("path"))
+    children = list(
+        Organisation.objects.filter(path__startswith=organisation.path, depth=organisation.depth + 1)
+        .exclude(level=Level.PARTY_GROUP)
+        .order_by("path")
+    )
     prefix = len(organisation.path) + organisation.steplen
     people = (
         Member.objects.filter(organisation__path__startswith=organisation.path, status__in=PIPELINE_STATUSES)

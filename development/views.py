@@ -158,7 +158,7 @@ class StepRecordView(PersonMixin, FormView):
         return {
             **super().get_form_kwargs(),
             "people": selectors.full_members_of_branch(self.member).order_by("name", "pk"),
-            "meetings": selectors.vote_meetings(self.member)[:50],
+            "meetings": selectors.vote_meetings(self.member),
             "cancel_url": reverse("development:path", args=[self.member.pk]),
         }
 

@@ -34,7 +34,8 @@ def _scope_queryset(user_id, today) -> QuerySet:
 
     columns = ("kind", "unit_id", "unit_path", "unit_level", "own_member_id")
     posts = (
-        CommitteePost.objects.current().filter(member__user_id=user_id)
+        CommitteePost.objects.current()
+        .filter(member__user_id=user_id)
         .annotate(**row(POST, "term__organisation__", no_member))
         .values_list(*columns)
         .order_by()
