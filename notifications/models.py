@@ -13,6 +13,7 @@ class NoticeKind(models.TextChoices):
     OVERDUE = "overdue", _("逾期提醒")
     TERM_ENDING = "term_ending", _("换届提醒")
     SILENT_BRANCH = "silent_branch", _("静默支部提醒")
+    DEVELOPMENT_DUE = "development_due", _("发展党员步骤提醒")
 
 
 class NoticeStatus(models.TextChoices):

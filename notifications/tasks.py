@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from members.access import SYSTEM
 
-from . import services
+from . import development, services
 
 
 @shared_task(time_limit=120, soft_time_limit=100, acks_late=True, reject_on_worker_lost=True)
@@ -41,3 +41,9 @@ def notices_send_task(notice_ids: list[int]) -> dict[str, int]:
 def compliance_alerts_task() -> int:
     """Each morning: write the day's compliance alerts (once per branch, requirement and period)."""
     return services.compliance_alerts_create(today=timezone.localdate(), by=SYSTEM)
+
+
+@shared_task(time_limit=600, soft_time_limit=540, acks_late=True, reject_on_worker_lost=True)
+def development_reminders_task() -> int:
+    """Each morning: remind secretaries of the development steps falling due (once per person, step and deadline)."""
+    return development.development_reminders_create(today=timezone.localdate(), by=SYSTEM)

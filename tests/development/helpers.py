@@ -35,7 +35,7 @@ def candidate(branch, name: str = "发展对象甲", steps: dict | None = None) 
         joined_on=None,
         confirmed_on=None,
     )
-    for kind, day in (steps or CANDIDATE_STEPS).items():
+    for kind, day in (CANDIDATE_STEPS if steps is None else steps).items():
         Step.objects.create(member=person, kind=kind, done_on=day)
     services.path_refresh(person)
     return person
