@@ -103,9 +103,22 @@ class PathFacts:
     admission_passed: bool = False
     confirmation_passed: bool = False
     extension_months: int = 0
+    #: The member record's status (as `members.models.Status` stores it): a record kept before the portal at a
+    #: later stage has the steps of the earlier stages behind it, dated or not (`STATUS_IMPLIES`).
+    status: str = ""
 
     def on(self, kind: str) -> date | None:
         return self.done.get(kind)
+
+
+#: The last step a status implies done: an 入党积极分子 was made one, a 发展对象 too, a 预备党员 was admitted and
+#: approved, a 正式党员 confirmed.
+STATUS_IMPLIES = {
+    "activist": ACTIVIST,
+    "candidate": CANDIDATE,
+    "probationary": ADMISSION_APPROVAL,
+    "full": CONFIRMATION_APPROVAL,
+}
 
 
 def probation_ends_on(facts: PathFacts) -> date | None:
@@ -190,6 +203,13 @@ def step_window(kind: str, facts: PathFacts) -> Window:
 
 
 def _step_done(kind: str, facts: PathFacts) -> bool:
+    implied = STATUS_IMPLIES.get(facts.status)
+    if (
+        implied is not None
+        and kind not in (PROBATION_REVIEW, EXTENSION)
+        and STEP_ORDER.index(kind) <= STEP_ORDER.index(implied)
+    ):
+        return True
     if kind == ADMISSION_VOTE:
         return facts.admission_passed
     if kind == CONFIRMATION_VOTE:
@@ -212,9 +232,9 @@ def next_step(facts: PathFacts) -> DueStep | None:
 
     While the one-year cultivation lasts, the next step shown is the review due; once it has passed, 确定为发展对象.
     """
-    if facts.on(CONFIRMATION_APPROVAL):
+    if _step_done(CONFIRMATION_APPROVAL, facts):
         return None
-    if facts.applied_on is None and not facts.done:
+    if facts.applied_on is None and not facts.done and not facts.status:
         return None
     for kind in (TALK, ACTIVIST):
         if not _step_done(kind, facts):
@@ -273,9 +293,9 @@ def step_problem(kind: str, day: date, facts: PathFacts, *, extension_months: in
     """Why a step may not be recorded on `day`, or None: a step before it not done, a date before the step it
     follows, an earliest date of the 细则 not reached (发展对象 before a year of cultivation, the vote before the notice
     ends, 转正 before a year of 预备期), a step done once already, a second extension or one of the wrong length."""
-    if facts.on(CONFIRMATION_APPROVAL):
+    if _step_done(CONFIRMATION_APPROVAL, facts):
         return Problem("finished")
-    if kind not in REPEATABLE and kind != EXTENSION and facts.on(kind) is not None:
+    if kind not in REPEATABLE and kind != EXTENSION and _step_done(kind, facts):
         return Problem("done")
     if kind in VOTES and _step_done(kind, facts):
         return Problem("done")

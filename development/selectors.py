@@ -21,8 +21,9 @@ PIPELINE_STATUSES = (Status.APPLICANT, Status.ACTIVIST, Status.CANDIDATE, Status
 
 
 def path_facts(member: Member, steps: list[Step]) -> rules.PathFacts:
-    """What the rules need of a person's path: their application date (the member record's) and, per step, the date
-    of the latest done (for a vote, the latest; whether it passed); the extension granted."""
+    """What the rules need of a person's path: their application date and status (the member record's) and, per
+    step, the date of the latest done (for a vote, the latest; whether it passed); the extension granted. A record
+    admitted before the portal counts its 预备期 from its 入党日期."""
     done: dict[str, date] = {}
     admission_passed = confirmation_passed = False
     extension = 0
@@ -38,12 +39,16 @@ def path_facts(member: Member, steps: list[Step]) -> rules.PathFacts:
     for kind, passed in ((rules.ADMISSION_VOTE, admission_passed), (rules.CONFIRMATION_VOTE, confirmation_passed)):
         if passed:
             done[kind] = max(s.done_on for s in steps if s.kind == kind and s.passed)
+    if member.status in (Status.PROBATIONARY, Status.FULL) and not admission_passed and member.joined_on:
+        # Admitted before the portal: the 预备期 counts from the 入党日期 the record keeps.
+        done[rules.ADMISSION_VOTE], admission_passed = member.joined_on, True
     return rules.PathFacts(
         applied_on=member.applied_on,
         done=done,
         admission_passed=admission_passed,
         confirmation_passed=confirmation_passed,
         extension_months=extension,
+        status=member.status,
     )
 
 

@@ -24,12 +24,12 @@ CANDIDATE_STEPS = {
 VOTE_DAY = date(2026, 7, 1)
 
 
-def candidate(branch, name: str = "发展对象甲", steps: dict | None = None) -> Member:
+def candidate(branch, name: str = "发展对象甲", steps: dict | None = None, status: str = Status.CANDIDATE) -> Member:
     """A 发展对象 of `branch` whose steps up to the public notice are recorded (written straight, as imported)."""
     person = MemberFactory(
         name=name,
         organisation=branch,
-        status=Status.CANDIDATE,
+        status=status,
         birth_date=date(1998, 5, 4),
         applied_on=date(2025, 1, 6),
         joined_on=None,

@@ -271,3 +271,26 @@ def test_due_state_waiting_and_open():
     due = rules.DueStep(rules.CANDIDATE, date(2025, 5, 10), None)
     assert rules.due_state(due, date(2025, 5, 9)) == "waiting"
     assert rules.due_state(due, date(2025, 5, 10)) == "open"
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        ("applicant", rules.TALK),
+        ("activist", rules.CANDIDATE),  # no date known: the year of cultivation cannot be counted
+        ("candidate", rules.POLITICAL_REVIEW),
+        ("probationary", rules.CONFIRMATION_VOTE),  # no 入党日期 known: the 预备期 cannot be counted
+    ],
+)
+def test_a_record_kept_before_the_portal_starts_at_its_stage(status, kind):
+    """A person recorded at a later stage (imported, 发展 begun on paper) has the earlier stages behind them: their
+    next step is their stage's, and a step of an earlier stage is refused as done."""
+    path = PathFacts(applied_on=APPLIED, status=status)
+    assert rules.next_step(path).kind == kind
+    if status != "applicant":
+        assert rules.step_problem(rules.TALK, date(2024, 4, 1), path).code == "done"
+
+
+def test_a_full_member_has_no_next_step():
+    """A 正式党员's path is complete."""
+    assert rules.next_step(PathFacts(applied_on=APPLIED, status="full")) is None

@@ -86,9 +86,8 @@ def test_the_vote_before_the_notice_ends_is_refused(world):
 def test_candidate_before_a_year_is_refused_with_the_rule(world):
     """细则第十三条: 发展对象 at least a year after 积极分子; the message names the rule and the earliest date."""
     sponsors = voters(world.branch_a, 2)
-    person = candidate(world.branch_a, steps={"talk": date(2026, 1, 5), "activist": date(2026, 2, 1)})
-    Member.objects.filter(pk=person.pk).update(status=Status.ACTIVIST)
-    person.refresh_from_db()
+    steps = {"talk": date(2026, 1, 5), "activist": date(2026, 2, 1)}
+    person = candidate(world.branch_a, steps=steps, status=Status.ACTIVIST)
     with pytest.raises(DomainError, match="第十三条.*2027年2月1日"):
         record(person, "candidate", date(2026, 12, 1), people=sponsors)
 

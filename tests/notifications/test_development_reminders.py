@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_a_step_falling_due_reminds_the_secretary_once(world):
     """The talk due a month after the application (细则第六条) reminds branch A's secretary 14 days before its
     deadline; a second run (or the next day's) adds nothing for the same step."""
-    person = candidate(world.branch_a, steps={})  # applied 2025-01-06: the talk was due 2025-02-06
+    person = candidate(world.branch_a, steps={}, status="applicant")  # applied 2025-01-06: the talk was due 2025-02-06
     assert development_reminders_create(today=date(2025, 1, 22), by=SYSTEM) == 0  # 15 days before: not yet
     assert development_reminders_create(today=date(2025, 1, 23), by=SYSTEM) == 1
     assert development_reminders_create(today=date(2025, 1, 24), by=SYSTEM) == 0
@@ -34,6 +34,6 @@ def test_a_step_falling_due_reminds_the_secretary_once(world):
 def test_the_task_runs_daily_from_a_beat_row(world):
     """The task is scheduled as an editable django-celery-beat row and needs no arguments."""
     assert PeriodicTask.objects.filter(task="notifications.tasks.development_reminders_task").exists()
-    candidate(world.branch_b, steps={})
+    candidate(world.branch_b, steps={}, status="applicant")
     assert development_reminders_task() == 1  # the talk is long overdue today: reminded once
     assert development_reminders_task() == 0
