@@ -171,7 +171,8 @@ class StepRecordView(PersonMixin, FormView):
             step = services.step_record(
                 member=self.member,
                 kind=data["kind"],
-                done_on=data["done_on"],
+                # A vote's date is its meeting's day (the form says so): a date typed beside it is not asked for.
+                done_on=None if data["kind"] in rules.VOTES else data["done_on"],
                 actor=data["actor"],
                 documents=data["documents"],
                 note=data["note"],
