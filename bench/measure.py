@@ -95,6 +95,9 @@ def pages(ctx: dict) -> dict[str, str]:
         "branches:list": reverse("branches:list"),
         "branches:detail (branch)": reverse("branches:detail", args=[ctx["branch"]]),
         "admin meetings changelist": reverse("admin:meetings_meeting_changelist"),
+        "development:board (root)": reverse("development:board", args=[ctx["root"]]),
+        "development:board (branch)": reverse("development:board", args=[ctx["branch"]]),
+        "development:funnel (root)": reverse("development:funnel", args=[ctx["root"]]),
     }
 
 

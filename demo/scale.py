@@ -28,6 +28,7 @@ from meetings.models import Attendance, Meeting, MeetingType, MeetingTypeLink, P
 from members.models import CommitteePost, Member
 
 from .scale_branch import WRITE_ORDER, BranchBuilder, Ids, Rows
+from .scale_development import development_write
 from .scale_tree import ORG_COLUMNS, OrgPlan, ScaleSpec, plan_tree
 
 #: Flush buffered rows once this many attendance rows are waiting (bounds memory; one transaction per flush).
@@ -81,7 +82,7 @@ def flush(rows: Rows) -> None:
 # --- The whole data set -------------------------------------------------------------------------------------------
 
 #: Portal apps whose tables `--reset` empties (users, sessions and settings are kept).
-PORTAL_APPS = ("branches", "members", "meetings", "evaluations")
+PORTAL_APPS = ("branches", "members", "meetings", "evaluations", "development")
 
 
 def portal_models() -> list[type[Model]]:
@@ -156,6 +157,8 @@ def build(spec: ScaleSpec, report: Callable[[Progress], None] = lambda p: None) 
     _reset_sequences()
     # The rows were written in bulk, past the services that keep the summary and the cached pages.
     meeting_services.compliance_everything_changed(recount=True)
+    with transaction.atomic():
+        development_write(spec.until)
     report(progress)
     return progress
 
