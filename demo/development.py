@@ -136,7 +136,11 @@ def _before_admission(person: Member, branch: _Branch, today: date, *, journey: 
 def _probationary(person: Member, branch: _Branch, today: date, *, late: bool, extended: bool) -> list:
     joined = person.joined_on or today - timedelta(days=90)
     target = today - timedelta(days=420) if extended else joined
-    found = branch.meeting_before(target, target - timedelta(days=400))
+    # Still in the 预备期 today (a year from the vote) unless extended.
+    not_before = (
+        target - timedelta(days=400) if extended else max(target - timedelta(days=400), today - timedelta(days=364))
+    )
+    found = branch.meeting_before(target, not_before)
     vote: dict = {}
     if found is not None:
         day, meeting, roll = found
