@@ -71,6 +71,11 @@ class _Branch:
         found = [g for g in self.general if not_before <= g[0] <= day]
         return found[-1] if found else None
 
+    def meeting_after(self, day: date, until: date):
+        """The first finalised 支部党员大会 with its quorum after `day` (and not after `until`)."""
+        found = [g for g in self.general if day < g[0] <= until]
+        return found[0] if found else None
+
     def people(self, n: int, seed: int) -> list[int]:
         if not self.full:
             return []
@@ -140,7 +145,7 @@ def _probationary(person: Member, branch: _Branch, today: date, *, late: bool, e
     not_before = (
         target - timedelta(days=400) if extended else max(target - timedelta(days=400), today - timedelta(days=364))
     )
-    found = branch.meeting_before(target, not_before)
+    found = branch.meeting_before(target, not_before) or branch.meeting_after(target, today - timedelta(days=7))
     vote: dict = {}
     if found is not None:
         day, meeting, roll = found

@@ -48,6 +48,8 @@ def path_refresh(member: Member, steps: Sequence[Step] | None = None) -> Path:
 
 def _member_changed(member: Member, before: set[int]) -> None:
     """`members.services.member_changed_hooks`: a record on the path (or with a path) keeps its next step in line."""
+    if member.pk is None:  # deleted for good (the admin): its path went with it
+        return
     if member.status in selectors.PIPELINE_STATUSES or Path.objects.filter(member=member).exists():
         path_refresh(member)
 
