@@ -111,6 +111,9 @@ def pages(ctx: dict) -> dict[str, str]:
             if ctx.get("root_task") and ctx.get("branch_task")
             else {}
         ),
+        "development:board (root)": reverse("development:board", args=[ctx["root"]]),
+        "development:board (branch)": reverse("development:board", args=[ctx["branch"]]),
+        "development:funnel (root)": reverse("development:funnel", args=[ctx["root"]]),
     }
 
 

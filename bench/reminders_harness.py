@@ -32,8 +32,12 @@ def arguments(description: str, default_count: int) -> argparse.Namespace:
     parser.add_argument("--no-migrate", action="store_true", help="the database is migrated already (tests)")
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes")
     parser.add_argument("--lease", type=int, default=20, help="seconds before a lost claim is swept again")
-    parser.add_argument("--queue-lease", type=int, default=0,
-                        help="seconds a chunk may wait in the broker before it is published again (default: --lease)")
+    parser.add_argument(
+        "--queue-lease",
+        type=int,
+        default=0,
+        help="seconds a chunk may wait in the broker before it is published again (default: --lease)",
+    )
     parser.add_argument("--timeout", type=int, default=600, help="give up after this many seconds")
     return parser.parse_args()
 
@@ -78,8 +82,21 @@ class Harness:
         if not server:
             raise SystemExit("redis-server not found (Debian: apt-get install redis-server)")
         self.redis = subprocess.Popen(
-            [server, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(self.tmp), "--logfile", str(self.tmp / "redis.log")],
+            [
+                server,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.tmp),
+                "--logfile",
+                str(self.tmp / "redis.log"),
+            ],
             start_new_session=True,
         )
         for _ in range(100):
@@ -102,10 +119,26 @@ class Harness:
     def worker_start(self, name: str) -> subprocess.Popen:
         log = open(self.tmp / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
         worker = subprocess.Popen(
-            [str(VENV_BIN / "celery"), "-A", "config", "worker", "--loglevel=WARNING", "-P", "prefork",
-             f"--concurrency={self.args.concurrency}", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-n", f"{name}@%h"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=WARNING",
+                "-P",
+                "prefork",
+                f"--concurrency={self.args.concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{name}@%h",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.workers.append(worker)
         return worker
@@ -195,6 +228,4 @@ def sent_count(run: str) -> int:
 def done_count(run: str) -> int:
     from notifications.models import Notice, NoticeStatus
 
-    return Notice.objects.filter(
-        key__startswith=f"{run}|", status__in=(NoticeStatus.SENT, NoticeStatus.FAILED)
-    ).count()
+    return Notice.objects.filter(key__startswith=f"{run}|", status__in=(NoticeStatus.SENT, NoticeStatus.FAILED)).count()

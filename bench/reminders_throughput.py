@@ -34,9 +34,11 @@ def main() -> int:
         result = totals(run)
         rate = args.count / wall
         insert_rate = args.count / insert_seconds
-        print(f"reminders={args.count} sent={result['sent']} duplicates={result['duplicates']} "
-              f"failed={result['failed']} messages={messages} wall={wall:.1f}s rate={rate:.0f}/s "
-              f"insert_rate={insert_rate:.0f}/s ratio={rate / insert_rate:.3f}")
+        print(
+            f"reminders={args.count} sent={result['sent']} duplicates={result['duplicates']} "
+            f"failed={result['failed']} messages={messages} wall={wall:.1f}s rate={rate:.0f}/s "
+            f"insert_rate={insert_rate:.0f}/s ratio={rate / insert_rate:.3f}"
+        )
         return 0 if result["sent"] == args.count and messages <= 500 and not result["duplicates"] else 1
     finally:
         harness.close()

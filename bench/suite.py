@@ -347,6 +347,14 @@ def figures(small: dict, large: dict, http_results: dict) -> tuple[list[tuple], 
         f"{c['summary_sql_s'] * 1000:.0f} ms (engine ÷ that: {c['engine_s'] / c['summary_sql_s']:.2f}) |"
     )
     rows.append(("6. `compliance` for the root ÷ hand-written SQL", "≤ 3", f"{r6:.2f}", r6 <= 3))
+
+    # 7. The pipeline board of 发展党员 (issue 14): root ÷ single branch, p95, as figure 2.
+    ratio_board = h["board_root"]["p95"] / h["board_branch"]["p95"]
+    for key in ("board_root", "board_branch"):
+        details.append(f"| 7 | {key} | median {h[key]['median']:.0f} ms, p95 {h[key]['p95']:.0f} ms, n={h[key]['n']} |")
+    rows.append(
+        ("7. p95 root ÷ p95 single branch (发展党员 pipeline board)", "≤ 2", f"{ratio_board:.2f}", ratio_board <= 2)
+    )
     return rows, details
 
 
@@ -377,6 +385,9 @@ def run_http(data: DataSet, ctx: dict, quick: bool) -> dict:
         result["detail_secretary"] = latency(secretary, f"/meetings/{meeting}/", n)
         result["compliance_branch_admin"] = result["compliance_branch"]
         result["compliance_branch_secretary"] = latency(secretary, f"/meetings/compliance/{branch}/", n)
+        log("latency: the pipeline board of 发展党员, root vs branch")
+        result["board_root"] = latency(admin, f"/development/organisation/{root}/", n)
+        result["board_branch"] = latency(admin, f"/development/organisation/{branch}/", n)
         log("throughput: bare view, meeting list, admin changelist")
         result["rps_bare"] = throughput(anonymous, "/bench/bare/", seconds)
         result["rps_list"] = throughput(admin, "/meetings/", seconds)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("dues/", include("dues.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("development/", include("development.urls")),
     path("notifications/", include("notifications.urls")),
     path("study/", include("study.urls")),
     path("my/", include("dashboards.urls")),

@@ -160,7 +160,8 @@ def _units(root: Organisation) -> list[Unit]:
         Member.objects.filter(organisation__path__startswith=root.path, status__in=MEMBER_STATUSES).order_by("pk")
     )
     posts = list(
-        CommitteePost.objects.current().filter(term__organisation__in=organisations)
+        CommitteePost.objects.current()
+        .filter(term__organisation__in=organisations)
         .select_related("member")
         .order_by("pk")
     )

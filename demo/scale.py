@@ -30,6 +30,7 @@ from meetings.models import Attendance, Meeting, MeetingType, MeetingTypeLink, P
 from members.models import CommitteePost, Member
 
 from .scale_branch import WRITE_ORDER, BranchBuilder, Ids, Rows
+from .scale_development import development_write
 from .scale_dues import dues_build
 from .scale_tree import ORG_COLUMNS, OrgPlan, ScaleSpec, plan_tree
 
@@ -84,7 +85,7 @@ def flush(rows: Rows) -> None:
 # --- The whole data set -------------------------------------------------------------------------------------------
 
 #: Portal apps whose tables `--reset` empties (users, sessions and settings are kept).
-PORTAL_APPS = ("branches", "members", "meetings", "evaluations", "study", "dues")
+PORTAL_APPS = ("branches", "members", "meetings", "evaluations", "study", "dues", "development")
 #: Tables of the portal apps that hold settings, not data: kept by `--reset` (the dues rates seeded by a migration).
 KEPT_MODELS = (DuesRate,)
 
@@ -171,6 +172,8 @@ def build(spec: ScaleSpec, report: Callable[[Progress], None] = lambda p: None) 
     _reset_sequences()
     # The rows were written in bulk, past the services that keep the summary and the cached pages.
     meeting_services.compliance_everything_changed(recount=True)
+    with transaction.atomic():
+        development_write(spec.until)
     report(progress)
     return progress
 

@@ -20,6 +20,7 @@ class NoticeKind(models.TextChoices):
     APPRAISAL_SELF_ASSESSMENT = "appraisal_self", _("民主评议自评提醒")
     APPRAISAL_BALLOT = "appraisal_ballot", _("民主测评投票提醒")
     APPRAISAL_FEEDBACK = "appraisal_feedback", _("民主评议结果反馈")
+    DEVELOPMENT_DUE = "development_due", _("发展党员步骤提醒")
 
 
 class NoticeStatus(models.TextChoices):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from members.access import SYSTEM
 
-from . import services
+from . import development, services
 from .dues import dues_arrears_alerts_create
 
 
@@ -48,3 +48,6 @@ def compliance_alerts_task() -> int:
 def dues_alerts_task() -> int:
     """Each morning: write the day's dues alerts (once per member, run of unpaid months, level and recipient)."""
     return dues_arrears_alerts_create(today=timezone.localdate(), by=SYSTEM)
+def development_reminders_task() -> int:
+    """Each morning: remind secretaries of the development steps falling due (once per person, step and deadline)."""
+    return development.development_reminders_create(today=timezone.localdate(), by=SYSTEM)

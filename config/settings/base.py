@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "evaluations",
     "study",
     "dues",
+    "development",
     "notifications",
     "dashboards",
     "demo",

@@ -28,6 +28,7 @@ from branches.models import Level, Organisation
 from branches.services import child_levels
 
 from ..models import Member
+from .development import DevelopmentPermissions
 from .dues import DuesPermissions
 from .evaluations import EvaluationPermissions
 from .statement import OWN, POST, REVIEW, scope_rows
@@ -62,6 +63,7 @@ class SitePermissions:
     export_roster: bool
     export_full_id_numbers: bool
     see_failed_notices: bool
+    read_development: bool
     open_admin_site: bool
     read_audit_log: bool
     assign_tasks: bool
@@ -73,7 +75,7 @@ class SitePermissions:
 
 
 @dataclass(frozen=True)
-class Scope(StudyPermissions, DuesPermissions, EvaluationPermissions):
+class Scope(StudyPermissions, DuesPermissions, EvaluationPermissions, DevelopmentPermissions):
     """What one user may see and change: tree paths from their posts, appointments and own record."""
 
     user_id: int | None = None
@@ -355,6 +357,7 @@ class Scope(StudyPermissions, DuesPermissions, EvaluationPermissions):
             export_roster=self.may_export_roster(),
             export_full_id_numbers=self.may_export_full_id_numbers(),
             see_failed_notices=self.may_see_failed_notices(),
+            read_development=self.may_read_development(),
             open_admin_site=self.may_open_admin_site(),
             read_audit_log=self.may_read_audit_log(),
             assign_tasks=self.may_assign_tasks(),

@@ -106,8 +106,14 @@ def test_history_is_deterministic_and_follows_today(demo):
 
     def fingerprint(today):
         return [
-            (p.meeting.organisation_id, p.meeting.starts_at, tuple(p.types), p.meeting.topic, p.meeting.place,
-             tuple((a.member_id, a.state, a.leave_reason) for a in p.attendance))
+            (
+                p.meeting.organisation_id,
+                p.meeting.starts_at,
+                tuple(p.types),
+                p.meeting.topic,
+                p.meeting.place,
+                tuple((a.member_id, a.state, a.leave_reason) for a in p.attendance),
+            )
             for p in meetings_plan(root, today)
         ]
 

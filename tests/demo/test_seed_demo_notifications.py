@@ -62,7 +62,9 @@ def test_seed_reminds_of_meetings_written_without_the_hook(world):
     """A planned meeting written directly (as the demo's meeting history is) gets its reminders too."""
     _demo_logins(world)
     direct = Meeting.objects.create(
-        organisation=world.branch_a, topic="支部委员会", starts_at=timezone.now() + timedelta(days=3),
+        organisation=world.branch_a,
+        topic="支部委员会",
+        starts_at=timezone.now() + timedelta(days=3),
         status=MeetingStatus.PLANNED,
     )
     direct.attendances.create(member=world.member_a)

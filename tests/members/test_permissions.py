@@ -416,6 +416,31 @@ def test_may_record_dues(scopes, objects, obj, role, expected):
     """Payments, declared bases and reductions are recorded by the managers of the member's branch and admins, not
     by the member themself or a reviewer."""
     assert ask(scopes, objects, role, "may_record_dues", obj) is expected
+# --- The development of members (发展党员) -------------------------------------------------------------------------
+
+
+@general(READERS)
+def test_may_read_development(scopes, objects, obj, role, expected):
+    """The pipeline board and the funnel are for those who read some part of the tree; a member has none."""
+    assert ask(scopes, objects, role, "may_read_development", obj) is expected
+
+
+@table(ORGANISATIONS_READ)
+def test_may_read_development_of(scopes, objects, obj, role, expected):
+    """An organisation's pipeline board and funnel are read by whoever reads the organisation."""
+    assert ask(scopes, objects, role, "may_read_development_of", obj) is expected
+
+
+@table({"member_a": A_READERS, "secretary_a_member": A_READERS})
+def test_may_read_path(scopes, objects, obj, role, expected):
+    """A person's path is read by whoever reads their branch (not by the person through these pages)."""
+    assert ask(scopes, objects, role, "may_read_path", obj) is expected
+
+
+@table({"member_a": A_MANAGERS, "secretary_a_member": A_MANAGERS})
+def test_may_record_step(scopes, objects, obj, role, expected):
+    """A step of a person's path is recorded by their branch's managers and admins; a reviewer only reads it."""
+    assert ask(scopes, objects, role, "may_record_step", obj) is expected
 
 
 # --- Notices and the site ------------------------------------------------------------------------------------------
@@ -534,11 +559,18 @@ def test_the_site_permissions_of_the_templates_follow_the_named_permissions(scop
     """The navigation's `may` answers exactly as the named permissions do, for every role."""
     for scope in scopes.values():
         site = scope.site_permissions()
-        assert (site.read_roster, site.import_members, site.see_failed_notices, site.open_admin_site) == (
+        assert (
+            site.read_roster,
+            site.import_members,
+            site.see_failed_notices,
+            site.open_admin_site,
+            site.read_development,
+        ) == (
             scope.may_read_roster(),
             scope.may_import_members(),
             scope.may_see_failed_notices(),
             scope.may_open_admin_site(),
+            scope.may_read_development(),
         )
         assert site.read_dues_ledgers == scope.may_read_dues_ledgers()
         assert site.own_member_id == scope.member_id
