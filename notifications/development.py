@@ -16,7 +16,7 @@ from members.access import Scope
 
 from . import rules
 from .models import Notice, NoticeKind
-from .services import _secretaries
+from .recipients import secretaries as secretaries_of
 
 #: How long before a step's deadline its reminder goes out.
 REMIND_DAYS_BEFORE = 14
@@ -33,7 +33,7 @@ def development_reminders_create(*, today: date, by: Scope, now: datetime | None
     due = development_selectors.steps_falling_due(today, REMIND_DAYS_BEFORE)
     if not due:
         return 0
-    secretaries = _secretaries({item.organisation_id for item in due})
+    secretaries = secretaries_of({item.organisation_id for item in due})
     notices = []
     for item in due:
         step = str(StepKind(item.kind).label)

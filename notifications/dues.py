@@ -17,7 +17,9 @@ from members.access import Scope
 
 from . import rules
 from .models import Notice, NoticeKind
-from .services import _parent_id, _reviewers, _secretaries
+from .recipients import parent_id
+from .recipients import reviewers as reviewers_of
+from .recipients import secretaries as secretaries_of
 
 
 def _month_text(month: date) -> str:
@@ -36,9 +38,9 @@ def dues_arrears_alerts_create(*, today: date, by: Scope, now: datetime | None =
     units = {o.pk: o for o in Organisation.objects.filter(pk__in={a.organisation_id for a in found})}
     parent_paths = {u.path[: -u.steplen] for u in units.values() if u.depth > 1}
     by_path = dict(Organisation.objects.filter(path__in=parent_paths).values_list("path", "pk"))
-    parents = {pk: _parent_id(unit, by_path) for pk, unit in units.items()}
-    secretaries = _secretaries(set(units) | {p for p in parents.values() if p})
-    reviewers = _reviewers({p for p in parents.values() if p}, today)
+    parents = {pk: parent_id(unit, by_path) for pk, unit in units.items()}
+    secretaries = secretaries_of(set(units) | {p for p in parents.values() if p})
+    reviewers = reviewers_of({p for p in parents.values() if p}, today)
     notices: list[Notice] = []
     for arrears in found:
         unit = units[arrears.organisation_id]

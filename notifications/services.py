@@ -1,9 +1,10 @@
-"""Every write of notifications: reminders kept in step with meetings, alerts, the sweep, sending and reading."""
+"""Every write of notifications: reminders kept in step with meetings, the sweep, sending and reading (the morning's
+compliance alerts in alerts.py, who they go to in recipients.py, each capability's reminders in its own module)."""
 
 import time
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -13,16 +14,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from branches.errors import DomainError, NotPermitted
-from branches.models import CommitteeTerm, Level, Organisation, ReviewerAppointment
-from branches.rules import term_state
 from branches.unreadable_dates import date_text, is_unreadable
-from meetings import rules as meeting_rules
-from meetings import selectors as meeting_selectors
 from meetings.models import AttendanceState, Meeting, MeetingStatus
 from members.access import Scope
-from members.models import CommitteePost, Post
 
 from . import rules, selectors
+from .alerts import compliance_alerts_create  # noqa: F401 - the morning's compliance alerts (alerts.py)
 from .channels import active_channels, reaching_channels
 from .models import Delivery, Notice, NoticeKind, NoticeStatus
 from .study import study_reminders_create  # noqa: F401 - study-task reminders, written for the sweep to send
@@ -102,8 +99,10 @@ def meeting_reminders_sync(meeting: Meeting, event: str = "") -> None:
     # The same time again (moved away and back): the withdrawn row is the one to send; an unreachable person who
     # has since gained a login or an address is reminded after all.
     again = [k for k, status in existing.items() if status in (NoticeStatus.CANCELLED, NoticeStatus.UNREACHABLE)]
-    for can_reach, status, note in ((True, NoticeStatus.PENDING, ""),
-                                    (False, NoticeStatus.UNREACHABLE, _unreachable_note())):
+    for can_reach, status, note in (
+        (True, NoticeStatus.PENDING, ""),
+        (False, NoticeStatus.UNREACHABLE, _unreachable_note()),
+    ):
         keys = [k for k in again if reachable[k] is can_reach and existing[k] != status]
         if keys:
             Notice.objects.filter(key__in=keys).update(status=status, attempts=0, last_error="", note=note)
@@ -176,200 +175,6 @@ def _nobody_expected_notice(meeting: Meeting, now: datetime) -> None:
             )
         ],
         ignore_conflicts=True,
-    )
-
-
-# --- Compliance alerts ----------------------------------------------------------------------------------------------
-
-
-def _secretaries(organisation_ids: Iterable[int]) -> dict[int, list[tuple[int, int | None]]]:
-    """(member id, user id) of each organisation's secretary in its current committee term."""
-    found: dict[int, list[tuple[int, int | None]]] = {}
-    posts = CommitteePost.objects.current().filter(
-        term__organisation_id__in=list(organisation_ids), post=Post.SECRETARY
-    ).values_list("term__organisation_id", "member_id", "member__user_id")
-    for org_id, member_id, user_id in posts:
-        found.setdefault(org_id, []).append((member_id, user_id))
-    return found
-
-
-def _reviewers(organisation_ids: Iterable[int], today: date) -> dict[int, list[int]]:
-    """User ids of the reviewers appointed to each organisation on `today`."""
-    found: dict[int, list[int]] = {}
-    rows = (
-        ReviewerAppointment.objects.in_force(today)
-        .filter(organisation_id__in=list(organisation_ids))
-        .values_list("organisation_id", "user_id")
-    )
-    for org_id, user_id in rows:
-        found.setdefault(org_id, []).append(user_id)
-    return found
-
-
-def _parent_id(unit: Organisation, by_path: dict[str, int]) -> int | None:
-    return by_path.get(unit.path[: -unit.steplen]) if unit.depth > 1 else None
-
-
-@transaction.atomic
-def compliance_alerts_create(*, today: date, by: Scope, now: datetime | None = None) -> int:
-    """Write the morning's compliance alerts; each exists once per branch, requirement and period.
-
-    - a requirement turning yellow this month (due soon) → the branch secretary;
-    - a requirement whose period ended red (checked on the month before `today`, so an alert missed on the 1st
-      still goes out later) → the secretary and the reviewers of the parent organisation;
-    - a committee term (of a 党支部, 党总支 or 党委) ending within 90 days or overdue, by its end in force (an
-      approved extension moves it) → the organisation's secretary and the parent's reviewers;
-    - a silent branch (no activity for more than 30 days) → the secretary and the parent's reviewers, once a month;
-    - a 党委 whose 书记 gave no 党课 in the year just ended → its secretary and its own and its parent's reviewers;
-    - a branch with a fixed 主题党日 day (inherited) whose theme day of this or last month was held on another day,
-      or whose day passed without one → the secretary, once per branch and month (a reminder, not a red mark).
-    Returns the number of new notices. The scheduled task's work (`by` is `SYSTEM`).
-    """
-    if not by.may_run_scheduled_jobs():
-        raise NotPermitted
-    now = now or timezone.now()
-    units = list(
-        Organisation.objects.filter(level__in=(Level.BRANCH, Level.PARTY_GROUP)).order_by("path")
-    )
-    if not units:
-        return 0
-    parent_paths = {unit.path[: -unit.steplen] for unit in units if unit.depth > 1}
-    by_path = dict(Organisation.objects.filter(path__in=parent_paths).values_list("path", "pk"))
-    parents = {unit.pk: _parent_id(unit, by_path) for unit in units}
-    secretaries = _secretaries([u.pk for u in units])
-    reviewers = _reviewers({p for p in parents.values() if p}, today)
-    month = meeting_rules.period_containing("month", today)
-    previous = meeting_rules.period_containing("month", month.start - timedelta(days=1))
-    current = meeting_selectors.compliance_for_branches(units, month, today)
-    ended = meeting_selectors.compliance_for_branches(units, previous, today)
-    notices: list[Notice] = []
-
-    def add(unit, kind, subject, period_code, title, body, *, to_reviewers: bool) -> None:
-        for member_id, user_id in secretaries.get(unit.pk, []):
-            notices.append(_alert(unit, kind, subject, period_code, title, body, now, member_id=member_id,
-                                  user_id=user_id))
-        if to_reviewers:
-            for user_id in reviewers.get(parents[unit.pk], []):
-                notices.append(_alert(unit, kind, subject, period_code, title, body, now, user_id=user_id))
-
-    for unit, figures in zip(units, current, strict=True):
-        for t in figures.required_types:
-            if t.status == meeting_rules.YELLOW:
-                add(unit, NoticeKind.DUE_SOON, t.meeting_type, t.window.code,
-                    _("即将到期：%(org)s %(type)s") % {"org": unit.name, "type": t.label},
-                    _("%(org)s本期（%(period)s）应召开%(type)s %(required)s 次，已召开 %(held)s 次，"
-                      "请在%(end)s前完成。")
-                    % {"org": unit.name, "period": t.window.code, "type": t.label, "required": t.required,
-                       "held": t.held, "end": date_format(t.window.end, "Y年n月j日")},
-                    to_reviewers=False)
-        if figures.silent:
-            add(unit, NoticeKind.SILENT_BRANCH, "silent", month.code,
-                _("静默支部：%(org)s") % {"org": unit.name},
-                _("%(org)s已超过 30 天没有组织生活记录。") % {"org": unit.name},
-                to_reviewers=True)
-    for unit, figures in zip(units, ended, strict=True):
-        for t in figures.required_types:
-            if t.status == meeting_rules.RED and t.window.end < today:
-                add(unit, NoticeKind.OVERDUE, t.meeting_type, t.window.code,
-                    _("逾期：%(org)s %(type)s") % {"org": unit.name, "type": t.label},
-                    _("%(org)s在%(period)s应召开%(type)s %(required)s 次，实际召开 %(held)s 次，已逾期。")
-                    % {"org": unit.name, "period": t.window.code, "type": t.label, "required": t.required,
-                       "held": t.held},
-                    to_reviewers=True)
-    notices += _term_alerts(today, now)
-    notices += _secretary_lecture_alerts(today, now)
-    for slip in meeting_selectors.theme_day_slips(units, [previous, month], today):
-        unit, values = slip.organisation, {"org": slip.organisation.name, "day": date_format(slip.fixed_on, "n月j日")}
-        body = (_("%(org)s本月的主题党日未在固定日（%(day)s）召开。") if slip.held_on else
-                _("%(org)s的主题党日固定日（%(day)s）已过，尚无主题党日记录。")) % values  # fmt: skip
-        add(unit, NoticeKind.THEME_DAY_SLIPPED, "theme_day", slip.month.code,
-            _("主题党日提醒：%(org)s") % values, body, to_reviewers=False)  # fmt: skip
-    keys = {n.key for n in notices}
-    existing = Notice.objects.filter(key__in=keys).count()
-    Notice.objects.bulk_create(notices, ignore_conflicts=True)
-    return len(keys) - existing
-
-
-def _term_alerts(today: date, now: datetime) -> list[Notice]:
-    """A current committee term (of a 党支部, 党总支 or 党委) ending within 90 days or overdue, judged by its end in
-    force (an approved extension moves it) → the organisation's secretary and the parent's reviewers."""
-    terms = [
-        term
-        for term in CommitteeTerm.objects.filter(is_current=True).select_related("organisation")
-        if term_state(term.ends_on, today) in ("due_soon", "overdue")
-    ]
-    if not terms:
-        return []
-    organisations = [term.organisation for term in terms]
-    parent_paths = {o.path[: -o.steplen] for o in organisations if o.depth > 1}
-    by_path = dict(Organisation.objects.filter(path__in=parent_paths).values_list("path", "pk"))
-    parents = {o.pk: _parent_id(o, by_path) for o in organisations}
-    secretaries = _secretaries(parents)
-    reviewers = _reviewers({p for p in parents.values() if p}, today)
-    notices = []
-    for term in terms:
-        unit, state = term.organisation, term_state(term.ends_on, today)
-        title = (_("换届逾期：%(org)s") if state == "overdue" else _("即将换届：%(org)s")) % {"org": unit.name}
-        values = {"org": unit.name, "end": date_text(term.ends_on, "Y年n月j日")}
-        if unit.level == Level.BRANCH:
-            body = _("%(org)s支部委员会任期于%(end)s届满，请按期换届。") % values
-        else:
-            body = _("%(org)s委员会任期于%(end)s届满，请按期换届。") % values
-        subject, period_code = f"term{term.pk}", state
-        for member_id, user_id in secretaries.get(unit.pk, []):
-            notices.append(_alert(unit, NoticeKind.TERM_ENDING, subject, period_code, title, body, now,
-                                  member_id=member_id, user_id=user_id))  # fmt: skip
-        for user_id in reviewers.get(parents[unit.pk], []):
-            notices.append(_alert(unit, NoticeKind.TERM_ENDING, subject, period_code, title, body, now,
-                                  user_id=user_id))  # fmt: skip
-    return notices
-
-
-def _secretary_lecture_alerts(today: date, now: datetime) -> list[Notice]:
-    """A 党委 whose 书记 gave no 党课 in the year that ended before `today` (支部工作条例 §16) → the 党委's
-    secretary, its own reviewers (who read its compliance page) and its parent's; once per 党委 and year."""
-    year = meeting_rules.period_containing("year", date(today.year - 1, 7, 1))
-    committees = list(
-        Organisation.objects.filter(level__in=meeting_rules.LECTURING_COMMITTEE_LEVELS).order_by("path")
-    )
-    missed = [
-        item.organisation
-        for item in meeting_selectors.secretary_lectures(committees, year, today)
-        if item.status == meeting_rules.RED
-    ]
-    if not missed:
-        return []
-    parent_paths = {o.path[: -o.steplen] for o in missed if o.depth > 1}
-    by_path = dict(Organisation.objects.filter(path__in=parent_paths).values_list("path", "pk"))
-    parents = {o.pk: _parent_id(o, by_path) for o in missed}
-    secretaries = _secretaries(parents)
-    reviewers = _reviewers({o.pk for o in missed} | {p for p in parents.values() if p}, today)
-    notices = []
-    for unit in missed:
-        title = _("逾期：%(org)s 党委书记讲党课") % {"org": unit.name}
-        values = {"org": unit.name, "year": year.year}
-        body = _("%(org)s在%(year)s年没有党委书记讲党课的记录（每年至少一次）。") % values
-        for member_id, user_id in secretaries.get(unit.pk, []):
-            notices.append(_alert(unit, NoticeKind.OVERDUE, "secretary_lecture", year.code, title, body, now,
-                                  member_id=member_id, user_id=user_id))  # fmt: skip
-        for user_id in dict.fromkeys([*reviewers.get(unit.pk, []), *reviewers.get(parents[unit.pk], [])]):
-            notices.append(_alert(unit, NoticeKind.OVERDUE, "secretary_lecture", year.code, title, body, now,
-                                  user_id=user_id))  # fmt: skip
-    return notices
-
-
-def _alert(unit, kind, subject, period_code, title, body, now, *, user_id=None, member_id=None) -> Notice:
-    recipient = f"member:{member_id}" if member_id else f"user:{user_id}"
-    return Notice(
-        key=rules.alert_key(kind, unit.pk, subject, period_code, recipient),
-        kind=kind,
-        user_id=user_id,
-        member_id=member_id,
-        organisation=unit,
-        title=title[:200],
-        body=body,
-        link=unit.get_absolute_url(),
-        due_at=now,
     )
 
 
