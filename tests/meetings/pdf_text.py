@@ -13,13 +13,24 @@ _TJ = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", re.S)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")", b"\\": b"\\"}
 
 
+_DICT_STREAM = re.compile(rb"/Length (\d+)[^>]*>>\s*stream\r?\n")
+
+
 def _streams(pdf: bytes) -> list[bytes]:
+    """Each stream's bytes, read by its /Length (compressed bytes may happen to hold "endstream")."""
     out = []
-    for match in _STREAM.finditer(pdf):
+    for match in _DICT_STREAM.finditer(pdf):
+        raw = pdf[match.end() : match.end() + int(match.group(1))]
         try:
-            out.append(zlib.decompress(match.group(1)))
+            out.append(zlib.decompress(raw))
         except zlib.error:
-            out.append(match.group(1))
+            out.append(raw)
+    if not out:  # no /Length before the streams: fall back to the delimiters
+        for match in _STREAM.finditer(pdf):
+            try:
+                out.append(zlib.decompress(match.group(1)))
+            except zlib.error:
+                out.append(match.group(1))
     return out
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import services
+from meetings import selectors, services
 from meetings.models import Meeting, MeetingStatus, MonthSummary
 from members.access import SYSTEM, scope_for
 from notifications.models import Notice, NoticeKind, NoticeStatus
@@ -139,6 +139,6 @@ def test_planning_in_the_admin_plans_through_the_services(client, world):
     assert response.status_code == 302
     meeting = Meeting.objects.get(topic="管理员安排的主题党日")
     assert meeting.status == MeetingStatus.PLANNED and meeting.created_by == world.admin
-    expected = set(services.selectors.members_expected_for(world.branch_a, ["theme_day"]).values_list("pk", flat=True))
+    expected = set(selectors.members_expected_for(world.branch_a, ["theme_day"]).values_list("pk", flat=True))
     assert set(meeting.attendances.values_list("member_id", flat=True)) == expected
     assert set(_reminders(meeting).values_list("member_id", flat=True)) == expected

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from branches.errors import DomainError
 from meetings import services
 from meetings.models import Amendment, Attendance, AttendanceState, Guest, Meeting, MeetingStatus, MeetingType
 from meetings.selectors import members_of
@@ -778,7 +779,7 @@ def test_meeting_save_is_one_atomic_step(world):
     meeting.refresh_from_db()
     assert (meeting.place, meeting.status, meeting.decisions) == ("二楼", MeetingStatus.HELD, "决定")
     future = _meeting(world.branch_a, days=1)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.meeting_save(meeting=future, version=future.version, data={"place": "三楼"}, minutes="x", by=SYSTEM)
     future.refresh_from_db()
     assert (future.place, future.status) == ("", MeetingStatus.PLANNED)
