@@ -29,6 +29,7 @@ from branches.services import child_levels
 
 from ..models import Member
 from .statement import OWN, POST, REVIEW, scope_rows
+from .transfers import TransferPermissions
 
 #: The units that hold meetings and keep members: 党支部 and 党小组.
 UNIT_LEVELS = (Level.BRANCH, Level.PARTY_GROUP)
@@ -59,13 +60,14 @@ class SitePermissions:
     export_roster: bool
     export_full_id_numbers: bool
     see_failed_notices: bool
+    read_transfers: bool
     open_admin_site: bool
     #: The user's own member record ("我的档案", "我的会议"), if they have one.
     own_member_id: int | None
 
 
 @dataclass(frozen=True)
-class Scope:
+class Scope(TransferPermissions):
     """What one user may see and change: tree paths from their posts, appointments and own record."""
 
     user_id: int | None = None
@@ -343,6 +345,7 @@ class Scope:
             export_roster=self.may_export_roster(),
             export_full_id_numbers=self.may_export_full_id_numbers(),
             see_failed_notices=self.may_see_failed_notices(),
+            read_transfers=self.may_read_transfers(),
             open_admin_site=self.may_open_admin_site(),
             own_member_id=self.member_id,
         )
