@@ -14,3 +14,11 @@ class NotificationsConfig(AppConfig):
 
         if meeting_reminders_sync not in meeting_services.meeting_changed_hooks:
             meeting_services.meeting_changed_hooks.append(meeting_reminders_sync)
+
+        # members knows nothing of notifications either: a transfer's write calls the hook registered here.
+        from members.services import transfers as transfer_services
+
+        from .transfers import transfer_notices
+
+        if transfer_notices not in transfer_services.transfer_changed_hooks:
+            transfer_services.transfer_changed_hooks.append(transfer_notices)

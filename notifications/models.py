@@ -13,6 +13,10 @@ class NoticeKind(models.TextChoices):
     OVERDUE = "overdue", _("逾期提醒")
     TERM_ENDING = "term_ending", _("换届提醒")
     SILENT_BRANCH = "silent_branch", _("静默支部提醒")
+    TRANSFER_INCOMING = "transfer_incoming", _("组织关系转入待接收")
+    TRANSFER_WAITING = "transfer_waiting", _("组织关系转接待接收提醒")
+    TRANSFER_ACCEPTED = "transfer_accepted", _("组织关系转接已接收")
+    TRANSFER_RETURNED = "transfer_returned", _("组织关系转接被退回")
 
 
 class NoticeStatus(models.TextChoices):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from members.access import SYSTEM
 
-from . import services
+from . import services, transfers
 
 
 @shared_task(time_limit=120, soft_time_limit=100, acks_late=True, reject_on_worker_lost=True)
@@ -41,3 +41,9 @@ def notices_send_task(notice_ids: list[int]) -> dict[str, int]:
 def compliance_alerts_task() -> int:
     """Each morning: write the day's compliance alerts (once per branch, requirement and period)."""
     return services.compliance_alerts_create(today=timezone.localdate(), by=SYSTEM)
+
+
+@shared_task(time_limit=300, soft_time_limit=270, acks_late=True, reject_on_worker_lost=True)
+def transfer_reminders_task() -> int:
+    """Each morning: remind receiving branches of transfers still waiting (once per transfer)."""
+    return transfers.transfer_reminders_create(today=timezone.localdate(), by=SYSTEM)
