@@ -1,5 +1,5 @@
 """The whole demo in one place: the organisation and its people, two years of meetings, the committees above the
-branches, then the reminders.
+branches, the transfers and mobile members, then the reminders.
 
 Each part is built once and left alone when it exists, so seeding again changes nothing.
 """
@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from . import committees, meeting_history, people, reminders
+from . import committees, meeting_history, people, reminders, transfers
 
 
 def demo_seed(*, write: Callable[[str], None]) -> None:
@@ -17,5 +17,6 @@ def demo_seed(*, write: Callable[[str], None]) -> None:
     people.people_load(today=today, write=write)
     meeting_history.meetings_load(today=today, write=write)
     committees.committees_load(today=today, write=write)
+    transfers.transfers_load(today=today, write=write)
     reminders.reminders_load(now=timezone.now(), write=write)
     people.logins_print(write)
