@@ -28,6 +28,7 @@ from meetings.models import Attendance, Meeting, MeetingType, MeetingTypeLink, P
 from members.models import CommitteePost, Member
 
 from .scale_branch import WRITE_ORDER, BranchBuilder, Ids, Rows
+from .scale_transfers import transfers_write
 from .scale_tree import ORG_COLUMNS, OrgPlan, ScaleSpec, plan_tree
 
 #: Flush buffered rows once this many attendance rows are waiting (bounds memory; one transaction per flush).
@@ -124,6 +125,7 @@ class Progress:
     members: int = 0
     meetings: int = 0
     attendances: int = 0
+    transfers: int = 0
 
 
 def build(spec: ScaleSpec, report: Callable[[Progress], None] = lambda p: None) -> Progress:
@@ -153,6 +155,8 @@ def build(spec: ScaleSpec, report: Callable[[Progress], None] = lambda p: None) 
                 report(progress)
         _count(progress, rows)
         flush(rows)
+    with transaction.atomic():
+        progress.transfers = transfers_write(spec, tree)
     _reset_sequences()
     # The rows were written in bulk, past the services that keep the summary and the cached pages.
     meeting_services.compliance_everything_changed(recount=True)

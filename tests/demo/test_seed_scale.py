@@ -63,7 +63,8 @@ def test_large_branches_have_party_groups_and_members_are_placed_in_them(tiny):
 def test_counts_match_the_request_and_the_report(tiny):
     """Exactly the requested members, at every status, all in branches; the report counts what was written."""
     assert Member.objects.count() == MEMBERS
-    assert set(Member.objects.values_list("status", flat=True)) == set(Status.values)
+    # 已转出 is written only by a transfer out of the portal, which the generated set has none of.
+    assert set(Member.objects.values_list("status", flat=True)) == set(Status.values) - {Status.TRANSFERRED_OUT}
     assert not Member.objects.exclude(organisation__level=Level.BRANCH).exists()
     assert f"{Meeting.objects.count()} meetings" in tiny
     assert f"{Attendance.objects.count()} attendance rows" in tiny
@@ -154,3 +155,17 @@ def test_same_seed_gives_the_same_rows():
     first, second = branch_rows(SPEC), branch_rows(SPEC)
     assert first == second
     assert branch_rows(scale_tree.ScaleSpec(BRANCHES, MEMBERS, 1, seed=8, until=UNTIL))[0] != first[0]
+
+
+def test_transfers_go_between_branches_and_the_accepted_ones_moved(tiny):
+    """About one member in a hundred has a transfer: waiting, accepted (the member is in the receiving branch) or
+    returned; never to the member's own branch, decided on or after the start."""
+    from members.models import Transfer, TransferStatus
+
+    transfers = list(Transfer.objects.select_related("member"))
+    assert transfers and {t.status for t in transfers} == {"pending", "accepted", "returned"}
+    assert all(t.from_organisation_id != t.to_organisation_id for t in transfers)
+    assert all(t.decided_on is None or t.decided_on >= t.started_on for t in transfers)
+    for t in transfers:
+        expected = t.to_organisation_id if t.status == TransferStatus.ACCEPTED else t.from_organisation_id
+        assert t.member.organisation_id == expected
