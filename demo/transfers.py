@@ -4,7 +4,8 @@ demo secretaries would:
 - a transfer in flight from `secretary`'s branch to `secretary2`'s, started three days ago (secretary2 finds it
   waiting, with a notice);
 - a completed one the other way, started forty days ago and accepted five days later;
-- a transfer out of the portal from `secretary`'s branch, waiting for the member to leave with the 介绍信;
+- a transfer out of the portal from `secretary`'s branch, waiting for the member to leave with the 介绍信, and an
+  earlier one closed (the member 已转出, still on record);
 - two 流动党员 of `secretary`'s branch with where they are and how to reach them, one away more than six months.
 
 The people moved are 正式党员 holding no post, never a demo login. Built once: when any transfer exists, nothing
@@ -55,7 +56,7 @@ def transfers_load(*, today: date, write: Callable[[str], None]) -> None:
     if sending is None or receiving is None or len(users) < 2:
         return
     secretary, secretary2 = scope_for(users["secretary"]), scope_for(users["secretary2"])
-    in_flight, outgoing, *away = _movable(sending, 2 + len(MOBILE))
+    in_flight, outgoing, gone, *away = _movable(sending, 3 + len(MOBILE))
     (returning,) = _movable(receiving, 1)
     transfer_services.transfer_start(
         member=in_flight,
@@ -81,6 +82,14 @@ def transfers_load(*, today: date, write: Callable[[str], None]) -> None:
         dues_paid_until=today.replace(day=1),
         by=secretary,
     )
+    left = transfer_services.transfer_start(
+        member=gone,
+        destination=_("中共某省能源集团有限公司委员会"),
+        reason=_("调往系统外单位工作"),
+        started_on=today - timedelta(days=90),
+        by=secretary,
+    )
+    transfer_services.transfer_record_left(transfer=left, decided_on=today - timedelta(days=80), by=secretary)
     for member, (place, unit, party_org, days) in zip(away, MOBILE, strict=True):
         data = {
             "is_mobile": True,
@@ -91,4 +100,4 @@ def transfers_load(*, today: date, write: Callable[[str], None]) -> None:
             "away_since": today - timedelta(days=days),
         }
         member_services.member_update(member=member, data=data, version=member.version, by=SYSTEM)
-    write(_("组织关系转接：1 项办理中、1 项已接收、1 项转出本系统；流动党员 %(n)d 人。") % {"n": len(MOBILE)})
+    write(_("组织关系转接：1 项办理中、1 项已接收、2 项转出本系统；流动党员 %(n)d 人。") % {"n": len(MOBILE)})

@@ -88,11 +88,16 @@ class Member(models.Model):
     )
     is_mobile = models.BooleanField(_("流动党员"), default=False)
     away_place = models.CharField(
-        _("外出地点"), max_length=120, blank=True, help_text=_("流动党员外出所在地，如省、市、县。")
+        _("外出地点"),
+        max_length=120,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("流动党员外出所在地，如省、市、县。"),
     )
-    away_unit = models.CharField(_("外出工作单位"), max_length=120, blank=True)
-    away_party_org = models.CharField(_("流入地党组织"), max_length=120, blank=True)
-    away_contact = models.CharField(_("外出期间联系方式"), max_length=60, blank=True)
+    away_unit = models.CharField(_("外出工作单位"), max_length=120, blank=True, default="", db_default="")
+    away_party_org = models.CharField(_("流入地党组织"), max_length=120, blank=True, default="", db_default="")
+    away_contact = models.CharField(_("外出期间联系方式"), max_length=60, blank=True, default="", db_default="")
     away_since = models.DateField(_("外出日期"), null=True, blank=True)
     photo = models.ImageField(_("照片"), upload_to="members/photos/", blank=True)
     user = models.OneToOneField(

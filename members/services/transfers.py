@@ -224,7 +224,8 @@ def transfer_cancel(*, transfer: Transfer, by: Scope) -> Transfer:
 @transaction.atomic
 def transfer_record_left(*, transfer: Transfer, by: Scope, decided_on: date | None = None) -> Transfer:
     """A transfer out of the portal is closed by the sending branch once the member has left with the 介绍信:
-    the record stays (status 已转出, out of every count and roll), with the transfer saying where they went."""
+    the record stays in the branch (status 已转出, out of its 党小组 and of every count and roll), with the transfer
+    saying where they went."""
     if not by.may_handle_sent_transfer(transfer):
         raise NotPermitted
     if transfer.kind != TransferKind.OUTGOING:
@@ -232,12 +233,14 @@ def transfer_record_left(*, transfer: Transfer, by: Scope, decided_on: date | No
     transfer = _locked_pending(transfer)
     decided_on = _decision_day(transfer, decided_on)
     member = Member.all_objects.select_for_update().get(pk=transfer.member_id)
+    before = member_units(member)
     member.status = Status.TRANSFERRED_OUT
+    member.party_group = None  # a 党小组 holds Party members of the portal only
     member.is_mobile = False
     member.version += 1
-    member.save(update_fields=["status", "is_mobile", "version", "updated_at"])
+    member.save(update_fields=["status", "party_group", "is_mobile", "version", "updated_at"])
     _close(transfer, TransferStatus.LEFT, decided_on, by)
-    member_changed(member, member_units(member))
+    member_changed(member, before)
     transfer_changed(transfer, LEFT)
     return transfer
 

@@ -45,4 +45,5 @@ def test_the_demo_has_transfers_both_ways_and_mobile_members(client):
 
     count = Transfer.objects.count()
     call_command("seed_demo", stdout=StringIO())
-    assert Transfer.objects.count() == count == 3
+    assert Transfer.objects.count() == count == 4
+    assert Member.objects.filter(status="transferred_out").count() == 1

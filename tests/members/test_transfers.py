@@ -78,6 +78,7 @@ def test_withdrawing_and_leaving_the_portal(world):
     services.transfer_record_left(transfer=outgoing, by=scope_for(world.secretary_a))
     member = Member.objects.get(pk=world.member_a.pk)
     assert member.status == Status.TRANSFERRED_OUT and member.organisation_id == world.branch_a.pk
+    assert member.party_group_id is None
     assert list(Transfer.objects.filter(member=member).values_list("status", flat=True)) == ["left", "cancelled"]
 
 
