@@ -32,6 +32,7 @@ from members.models import CommitteePost, Member
 from .scale_branch import WRITE_ORDER, BranchBuilder, Ids, Rows
 from .scale_development import development_write
 from .scale_dues import dues_build
+from .scale_transfers import transfers_write
 from .scale_tree import ORG_COLUMNS, OrgPlan, ScaleSpec, plan_tree
 
 #: Flush buffered rows once this many attendance rows are waiting (bounds memory; one transaction per flush).
@@ -139,6 +140,7 @@ class Progress:
     meetings: int = 0
     attendances: int = 0
     dues_payments: int = 0
+    transfers: int = 0
 
 
 def build(spec: ScaleSpec, report: Callable[[Progress], None] = lambda p: None) -> Progress:
@@ -169,6 +171,8 @@ def build(spec: ScaleSpec, report: Callable[[Progress], None] = lambda p: None) 
         _count(progress, rows)
         flush(rows)
     progress.dues_payments = dues_build(spec.until, write_rows, _next_id)
+    with transaction.atomic():
+        progress.transfers = transfers_write(spec, tree)
     _reset_sequences()
     # The rows were written in bulk, past the services that keep the summary and the cached pages.
     meeting_services.compliance_everything_changed(recount=True)

@@ -1,5 +1,6 @@
 """The whole demo in one place: the organisation and its people, two years of meetings, the committees above the
-branches, the study tasks, a year of dues, the development of members, then the reminders.
+branches, the study tasks, a year of dues, the development of members, the transfers and mobile members, then
+the reminders.
 
 Each part is built once and left alone when it exists, so seeding again changes nothing.
 """
@@ -8,7 +9,18 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from . import committees, development, dues, evaluations, meeting_history, people, regulation_cases, reminders, study
+from . import (
+    committees,
+    development,
+    dues,
+    evaluations,
+    meeting_history,
+    people,
+    regulation_cases,
+    reminders,
+    study,
+    transfers,
+)
 
 
 def demo_seed(*, write: Callable[[str], None]) -> None:
@@ -22,5 +34,6 @@ def demo_seed(*, write: Callable[[str], None]) -> None:
     regulation_cases.regulation_cases_load(today=today, write=write)
     evaluations.evaluations_load(today=today, write=write)
     development.development_load(today=today, write=write)
+    transfers.transfers_load(today=today, write=write)
     reminders.reminders_load(now=timezone.now(), write=write)
     people.logins_print(write)

@@ -1,51 +1,23 @@
 """The minutes of a meeting as a PDF in the standard 会议记录 layout, for printing and filing.
 
-The PDF embeds a Chinese font (a subset), so it reads the same on any machine. The font is never fetched:
-`settings.MINUTES_FONT_PATH` names one, otherwise the copy vendored under static/vendor/ is used, otherwise a
-system font from Debian's `fonts-wqy-microhei`, `fonts-noto-cjk` or `fonts-droid-fallback`.
+The PDF embeds a Chinese font (a subset), so it reads the same on any machine: `branches.fonts` finds it.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from branches.downloads import download_name
+from branches.fonts import SYSTEM_FONTS, VENDORED_FONT, font_path  # noqa: F401 - the minutes' font, as before
 from branches.unreadable_dates import date_text, is_unreadable, time_text
 
 from . import selectors
 from .models import AttendanceState, Meeting, MeetingStatus
 
-VENDORED_FONT = Path(settings.BASE_DIR) / "static" / "vendor" / "wqy-microhei-0.2.0-beta" / "wqy-microhei.ttc"
-#: Where Debian and most Linux distributions install an OFL/Apache CJK font (a .ttc's first face is used).
-SYSTEM_FONTS = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
-)
 FONT = "minutes"
-
-
-@lru_cache(maxsize=4)
-def font_path(configured: str = "") -> Path:
-    """The Chinese font for the minutes: the configured one, the vendored copy, or a known system font."""
-    if configured:
-        path = Path(configured)
-        if not path.is_file():
-            raise ImproperlyConfigured(f"MINUTES_FONT_PATH does not name a font file: {configured}")
-        return path
-    for candidate in (VENDORED_FONT, *map(Path, SYSTEM_FONTS)):
-        if candidate.is_file():
-            return candidate
-    raise ImproperlyConfigured(
-        "No Chinese font for the minutes PDF: set MINUTES_FONT_PATH or install fonts-wqy-microhei."
-    )
 
 
 def _day(value) -> str:

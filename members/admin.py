@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from branches.dates import DateRangesAdminMixin
 
 from . import id_search, rules, services
-from .models import IdNumberAccess, ImportStage, Member
+from .models import IdNumberAccess, ImportStage, Member, Transfer
 
 
 class MemberAdminForm(forms.ModelForm):
@@ -159,4 +159,26 @@ class ImportStageAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Transfer)
+class TransferAdmin(admin.ModelAdmin):
+    """组织关系转接, read-only: they are started, accepted, returned and closed on the portal's pages (the
+    services), which move the member and tell the apps above."""
+
+    list_display = ("member", "from_organisation", "to_organisation", "destination", "status", "started_on",
+                    "decided_on")  # fmt: skip
+    list_filter = ("status", "kind")
+    search_fields = ("member__name", "from_organisation__name", "to_organisation__name", "destination")
+    list_select_related = ("member", "from_organisation", "to_organisation")
+    date_hierarchy = "started_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

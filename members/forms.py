@@ -16,7 +16,15 @@ from branches.models import Level, Organisation
 from . import rules, services
 from .models import Member
 
-DATE_FIELDS = ("birth_date", "applied_on", "joined_on", "confirmed_on", "probation_starts_on", "probation_ends_on")
+DATE_FIELDS = (
+    "birth_date",
+    "applied_on",
+    "joined_on",
+    "confirmed_on",
+    "probation_starts_on",
+    "probation_ends_on",
+    "away_since",
+)
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 
 
@@ -100,6 +108,16 @@ class MemberForm(forms.ModelForm):
                     Column("joined_on", css_class="col-md-4"),
                     Column("confirmed_on", css_class="col-md-4"),
                 ),
+            ),
+            Fieldset(
+                _("流动党员外出情况"),
+                HTML(format_html('<p class="small text-muted">{}</p>', _("勾选“流动党员”后填写，便于支部联系。"))),
+                Row(
+                    Column("away_place", css_class="col-md-4"),
+                    Column("away_since", css_class="col-md-4"),
+                    Column("away_contact", css_class="col-md-4"),
+                ),
+                Row(Column("away_unit", css_class="col-md-6"), Column("away_party_org", css_class="col-md-6")),
             ),
             Fieldset(
                 _("留党察看"),

@@ -36,6 +36,7 @@ class Status(models.TextChoices):
     FULL = "full", _("正式党员")
     LEFT = "left", _("出党")
     SUSPENDED = "suspended", _("停止党籍")
+    TRANSFERRED_OUT = "transferred_out", _("已转出")
 
 
 #: Statuses of people who are Party members (they attend branch meetings).
@@ -86,6 +87,18 @@ class Member(models.Model):
         _("留党察看截止日期"), null=True, blank=True, help_text=_("察看期最后一天；期满次日恢复党员权利。")
     )
     is_mobile = models.BooleanField(_("流动党员"), default=False)
+    away_place = models.CharField(
+        _("外出地点"),
+        max_length=120,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("流动党员外出所在地，如省、市、县。"),
+    )
+    away_unit = models.CharField(_("外出工作单位"), max_length=120, blank=True, default="", db_default="")
+    away_party_org = models.CharField(_("流入地党组织"), max_length=120, blank=True, default="", db_default="")
+    away_contact = models.CharField(_("外出期间联系方式"), max_length=60, blank=True, default="", db_default="")
+    away_since = models.DateField(_("外出日期"), null=True, blank=True)
     photo = models.ImageField(_("照片"), upload_to="members/photos/", blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -235,3 +248,113 @@ class ImportStage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.user})"
+
+
+class TransferKind(models.TextChoices):
+    INTERNAL = "internal", _("系统内转接")
+    OUTGOING = "outgoing", _("转出本系统")
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("待接收")
+    ACCEPTED = "accepted", _("已接收")
+    RETURNED = "returned", _("已退回")
+    CANCELLED = "cancelled", _("已撤回")
+    LEFT = "left", _("已转出")
+
+
+class Transfer(models.Model):
+    """A member's 组织关系转接: started by the sending branch; inside the portal accepted or returned by the
+    receiving branch, out of it carried by a 介绍信 and closed when the member has left. Until a transfer is
+    accepted the member stays on the sending branch's roster; the row keeps both branches and every date."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("党员"))
+    kind = models.CharField(_("转接方式"), max_length=12, choices=TransferKind.choices, default=TransferKind.INTERNAL)
+    status = models.CharField(_("状态"), max_length=12, choices=TransferStatus.choices, default=TransferStatus.PENDING)
+    from_organisation = models.ForeignKey(
+        "branches.Organisation", on_delete=models.PROTECT, related_name="transfers_out", verbose_name=_("转出党支部")
+    )
+    to_organisation = models.ForeignKey(
+        "branches.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfers_in",
+        verbose_name=_("转入党支部"),
+    )
+    destination = models.CharField(
+        _("接收党组织"), max_length=120, blank=True, help_text=_("转出本系统时，接收党组织的全称。")
+    )
+    member_status = models.CharField(_("转接时政治面貌"), max_length=16, choices=Status.choices)
+    reason = models.CharField(_("转接原因"), max_length=200)
+    dues_paid_until = models.DateField(
+        _("党费缴纳至"), null=True, blank=True, help_text=_("填写所缴党费的最后一个月。")
+    )
+    valid_days = models.PositiveSmallIntegerField(_("介绍信有效期（天）"), default=30)
+    started_on = models.DateField(_("转出日期"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("经办人"),
+    )
+    decided_on = models.DateField(_("办结日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("办结人"),
+    )
+    return_reason = models.CharField(_("退回原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("组织关系转接")
+        verbose_name_plural = _("组织关系转接")
+        ordering = ["-started_on", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "from_organisation"]),
+            models.Index(fields=["status", "to_organisation"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=models.Q(status="pending"), name="one_pending_transfer_per_member"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="internal") & models.Q(to_organisation__isnull=False))
+                | (models.Q(kind="outgoing") & models.Q(to_organisation__isnull=True) & ~models.Q(destination="")),
+                name="transfer_has_a_destination",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(to_organisation=models.F("from_organisation")),
+                name="transfer_to_another_branch",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_on__isnull=True) | models.Q(decided_on__gte=models.F("started_on")),
+                name="transfer_decided_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.from_organisation} → {self.destination_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:transfer_detail", args=[self.pk])
+
+    @property
+    def destination_name(self) -> str:
+        """Where the member goes: the receiving branch, or the organisation outside the portal."""
+        return self.to_organisation.name if self.to_organisation_id else self.destination
+
+    @property
+    def letter_number(self) -> str:
+        """The 介绍信's number: year of issue and the transfer's id (the return slip carries the same)."""
+        return f"{self.started_on:%Y}-{self.pk:06d}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == TransferStatus.PENDING

@@ -20,6 +20,7 @@ MEMBER_DATE_RANGES = {
     "confirmed_on": PARTY_DATE_RANGE,
     "probation_starts_on": PROBATION_STARTS_ON_RANGE,
     "probation_ends_on": PROBATION_ENDS_ON_RANGE,
+    "away_since": PARTY_DATE_RANGE,
 }
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -165,3 +166,66 @@ def has_vote_on(
     return full_member_on(status, joined_on, confirmed_on, day) and not under_probation(
         probation_starts_on, probation_ends_on, day
     )
+
+
+# --- 组织关系转接 (transfers) and 流动党员 (mobile members) ---------------------------------------------------------
+
+#: 转出日期 and 办结日期 of a transfer: recorded once done, so up to today, and at most a year back (a late entry).
+TRANSFER_DATE_RANGE = DateRange(years_back=1, years_ahead=0)
+#: 党费缴纳至 on a 介绍信: the last month paid, from five years back to a year ahead (dues paid in advance).
+DUES_PAID_UNTIL_RANGE = DateRange(years_back=5, years_ahead=1)
+TRANSFER_DATE_RANGES = {
+    "started_on": TRANSFER_DATE_RANGE,
+    "decided_on": TRANSFER_DATE_RANGE,
+    "dues_paid_until": DUES_PAID_UNTIL_RANGE,
+}
+#: 介绍信有效期 (default): 30 days, at most 90; the issuing branch fills it in.
+LETTER_VALID_DAYS_DEFAULT = 30
+LETTER_VALID_DAYS_MAX = 90
+#: (default) A transfer still waiting this many days after it was started reminds the receiving branch.
+TRANSFER_REMINDER_DAYS = 7
+#: 流动党员: away for 6 months or more at a fairly fixed place, the member should transfer their relationship.
+MOBILE_TRANSFER_MONTHS = 6
+BRANCH_LEVEL = "branch"
+
+
+def transferable_status(status: str) -> bool:
+    """组织关系转接 is for Party members: 预备党员 and 正式党员 (党章 Article 8: every member belongs to a branch);
+    an applicant's or activist's file follows them by the branch's own hand."""
+    return status in MEMBERSHIP_STATUSES
+
+
+def transfer_target_valid(from_id: int, to_id: int | None, to_level: str | None) -> bool:
+    """A transfer inside the portal goes to another 党支部 (members are kept by branches, never by a 党小组 or a
+    committee), never to the member's own branch."""
+    return to_id is not None and to_id != from_id and to_level == BRANCH_LEVEL
+
+
+def letter_valid_days_ok(days: int) -> bool:
+    """介绍信有效期 (default): at least a day, at most `LETTER_VALID_DAYS_MAX` (three months)."""
+    return 1 <= days <= LETTER_VALID_DAYS_MAX
+
+
+def letter_valid_until(issued_on: date, valid_days: int) -> date:
+    """The last day a 介绍信 is valid: its issue day counts as the first of its `valid_days`."""
+    return issued_on + timedelta(days=valid_days - 1)
+
+
+def decided_in_order(started_on: date, decided_on: date) -> bool:
+    """A transfer is accepted, returned or closed on or after the day it was started."""
+    return decided_on >= started_on
+
+
+def transfer_reminder_due(started_on: date, today: date, days: int = TRANSFER_REMINDER_DAYS) -> bool:
+    """(default) A transfer waiting `days` days or more since it was started reminds the receiving branch."""
+    return (today - started_on).days >= days
+
+
+def away_long_enough_to_transfer(away_since: date | None, today: date) -> bool:
+    """流动党员 (中组部《关于加强和改进流动党员管理工作的意见》): a member away 6 months or more at a fairly fixed
+    place should transfer their 组织关系 to where they are; the mobile list says so from the day 6 months are
+    complete."""
+    if away_since is None:
+        return False
+    months = (today.year - away_since.year) * 12 + today.month - away_since.month - (today.day < away_since.day)
+    return months >= MOBILE_TRANSFER_MONTHS

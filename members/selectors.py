@@ -26,7 +26,7 @@ from branches.models import CommitteeTerm, Organisation
 
 from . import crypto, rules
 from .access import Scope
-from .models import MEMBER_STATUSES, CommitteePost, Member, Post, Status
+from .models import MEMBER_STATUSES, CommitteePost, Member, Post, Status, Transfer, TransferStatus
 
 
 def members_visible(scope: Scope) -> QuerySet[Member]:
@@ -241,3 +241,52 @@ def structure_figures(counts: MemberCounts, term: CommitteeTerm | None) -> Struc
     """A branch's figures from its member counts and its current term's posts (no queries)."""
     committee_size = len(term.posts.all()) if term is not None else 0
     return StructureFigures(full_members=counts.full_members, members=counts.members, committee_size=committee_size)
+
+
+# --- Transfers (组织关系转接) and mobile members (流动党员) ----------------------------------------------------------
+
+
+def transfers_visible(scope: Scope) -> QuerySet[Transfer]:
+    """Transfers whose sending or receiving branch the user reads, newest first, with what the list and the
+    permissions need (the member, both branches, who handled them)."""
+    if not scope.is_authenticated:
+        return Transfer.objects.none()
+    return (
+        Transfer.objects.filter(scope.transfers_readable_q())
+        .select_related("member", "from_organisation", "to_organisation", "started_by", "decided_by")
+        .order_by("-started_on", "-pk")
+    )
+
+
+def transfers_filter(transfers: QuerySet[Transfer], *, state: str = "", scope: Scope | None = None) -> QuerySet:
+    """The list's filter: "pending" (in flight), "incoming" / "outgoing" (in flight, to or from a branch the user
+    manages), "closed"; anything else: all."""
+    if state == "pending":
+        return transfers.filter(status=TransferStatus.PENDING)
+    if state == "closed":
+        return transfers.exclude(status=TransferStatus.PENDING)
+    if state in ("incoming", "outgoing") and scope is not None:
+        path = "to_organisation__path" if state == "incoming" else "from_organisation__path"
+        return transfers.filter(scope.organisations_managed_q(path), status=TransferStatus.PENDING)
+    return transfers
+
+
+def member_transfers(member: Member) -> QuerySet[Transfer]:
+    """A member's transfers, newest first, with both branches: the history of where their relationship went."""
+    return member.transfers.select_related("from_organisation", "to_organisation").order_by("-started_on", "-pk")
+
+
+def transfers_waiting(before: date) -> QuerySet[Transfer]:
+    """Transfers inside the portal started on or before `before` and still waiting for the receiving branch."""
+    return Transfer.objects.filter(
+        status=TransferStatus.PENDING, to_organisation__isnull=False, started_on__lte=before
+    ).select_related("member", "from_organisation", "to_organisation")
+
+
+def mobile_members(scope: Scope) -> QuerySet[Member]:
+    """The 流动党员 the user may read: where each is and how to reach them, by branch."""
+    return (
+        members_visible(scope)
+        .filter(is_mobile=True, status__in=MEMBER_STATUSES)
+        .order_by("organisation__path", "name", "pk")
+    )

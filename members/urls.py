@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import excel_views, views
+from . import excel_views, transfer_views, views
 
 app_name = "members"
 
@@ -22,4 +22,16 @@ urlpatterns += [
     path("import/", excel_views.ImportView.as_view(), name="import"),
     path("import/template/", excel_views.ImportTemplateView.as_view(), name="import_template"),
     path("export/", excel_views.ExportView.as_view(), name="export"),
+]
+
+urlpatterns += [
+    path("transfers/", transfer_views.TransferListView.as_view(), name="transfers"),
+    path("transfers/<int:pk>/", transfer_views.TransferDetailView.as_view(), name="transfer_detail"),
+    path("transfers/<int:pk>/accept/", transfer_views.TransferAcceptView.as_view(), name="transfer_accept"),
+    path("transfers/<int:pk>/return/", transfer_views.TransferReturnView.as_view(), name="transfer_return"),
+    path("transfers/<int:pk>/cancel/", transfer_views.TransferCancelView.as_view(), name="transfer_cancel"),
+    path("transfers/<int:pk>/left/", transfer_views.TransferLeftView.as_view(), name="transfer_left"),
+    path("transfers/<int:pk>/letter/", transfer_views.TransferLetterView.as_view(), name="transfer_letter"),
+    path("<int:pk>/transfer/", transfer_views.TransferStartView.as_view(), name="transfer_start"),
+    path("mobile/", transfer_views.MobileMemberListView.as_view(), name="mobile"),
 ]

@@ -16,7 +16,7 @@ from branches.paging import paginate
 from config import request_size
 from config.proxies import client_address
 
-from . import history, id_search, selectors, services
+from . import history, id_search, rules, selectors, services
 from .access.views import ScopedObjectMixin, ScopedViewMixin
 from .filters import MemberFilter
 from .forms import MemberForm, PhotoForm
@@ -129,10 +129,15 @@ class MemberDetailView(MemberViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         member = self.member
         can_manage = self.scope.may_manage_member(member)
+        transfers = list(selectors.member_transfers(member)) if self.scope.may_read_transfers() else []
         return super().get_context_data(
             member=member,
             posts=list(member.committee_posts.all()),
             can_manage=can_manage,
+            transfers=transfers,
+            can_transfer=self.scope.may_start_transfer(member)
+            and rules.transferable_status(member.status)
+            and not any(t.is_pending for t in transfers),
             can_show_id=self.scope.may_reveal_id_number(member),
             photo_form=PhotoForm() if can_manage else None,
             **kwargs,

@@ -22,3 +22,10 @@ class NotificationsConfig(AppConfig):
 
         if appraisal_notices_sync not in evaluation_services.appraisal_changed_hooks:
             evaluation_services.appraisal_changed_hooks.append(appraisal_notices_sync)
+        # members knows nothing of notifications either: a transfer's write calls the hook registered here.
+        from members.services import transfers as transfer_services
+
+        from .transfers import transfer_notices
+
+        if transfer_notices not in transfer_services.transfer_changed_hooks:
+            transfer_services.transfer_changed_hooks.append(transfer_notices)

@@ -21,6 +21,10 @@ class NoticeKind(models.TextChoices):
     APPRAISAL_BALLOT = "appraisal_ballot", _("民主测评投票提醒")
     APPRAISAL_FEEDBACK = "appraisal_feedback", _("民主评议结果反馈")
     DEVELOPMENT_DUE = "development_due", _("发展党员步骤提醒")
+    TRANSFER_INCOMING = "transfer_incoming", _("组织关系转入待接收")
+    TRANSFER_WAITING = "transfer_waiting", _("组织关系转接待接收提醒")
+    TRANSFER_ACCEPTED = "transfer_accepted", _("组织关系转接已接收")
+    TRANSFER_RETURNED = "transfer_returned", _("组织关系转接被退回")
 
 
 class NoticeStatus(models.TextChoices):

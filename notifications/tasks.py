@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from members.access import SYSTEM
 
-from . import development, services
+from . import development, services, transfers
 from .dues import dues_arrears_alerts_create
 
 
@@ -48,6 +48,15 @@ def compliance_alerts_task() -> int:
 def dues_alerts_task() -> int:
     """Each morning: write the day's dues alerts (once per member, run of unpaid months, level and recipient)."""
     return dues_arrears_alerts_create(today=timezone.localdate(), by=SYSTEM)
+
+
+@shared_task(time_limit=600, soft_time_limit=540, acks_late=True, reject_on_worker_lost=True)
 def development_reminders_task() -> int:
     """Each morning: remind secretaries of the development steps falling due (once per person, step and deadline)."""
     return development.development_reminders_create(today=timezone.localdate(), by=SYSTEM)
+
+
+@shared_task(time_limit=300, soft_time_limit=270, acks_late=True, reject_on_worker_lost=True)
+def transfer_reminders_task() -> int:
+    """Each morning: remind receiving branches of transfers still waiting (once per transfer)."""
+    return transfers.transfer_reminders_create(today=timezone.localdate(), by=SYSTEM)

@@ -33,6 +33,7 @@ from .dues import DuesPermissions
 from .evaluations import EvaluationPermissions
 from .statement import OWN, POST, REVIEW, scope_rows
 from .study import StudyPermissions
+from .transfers import TransferPermissions
 
 #: The units that hold meetings and keep members: 党支部 and 党小组.
 UNIT_LEVELS = (Level.BRANCH, Level.PARTY_GROUP)
@@ -64,6 +65,7 @@ class SitePermissions:
     export_full_id_numbers: bool
     see_failed_notices: bool
     read_development: bool
+    read_transfers: bool
     open_admin_site: bool
     read_audit_log: bool
     assign_tasks: bool
@@ -75,7 +77,7 @@ class SitePermissions:
 
 
 @dataclass(frozen=True)
-class Scope(StudyPermissions, DuesPermissions, EvaluationPermissions, DevelopmentPermissions):
+class Scope(StudyPermissions, DuesPermissions, EvaluationPermissions, DevelopmentPermissions, TransferPermissions):
     """What one user may see and change: tree paths from their posts, appointments and own record."""
 
     user_id: int | None = None
@@ -358,6 +360,7 @@ class Scope(StudyPermissions, DuesPermissions, EvaluationPermissions, Developmen
             export_full_id_numbers=self.may_export_full_id_numbers(),
             see_failed_notices=self.may_see_failed_notices(),
             read_development=self.may_read_development(),
+            read_transfers=self.may_read_transfers(),
             open_admin_site=self.may_open_admin_site(),
             read_audit_log=self.may_read_audit_log(),
             assign_tasks=self.may_assign_tasks(),

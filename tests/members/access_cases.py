@@ -206,3 +206,96 @@ def _photo_upload_data() -> dict:
     from tests.members.images import image_bytes, upload
 
     return {"photo": upload(image_bytes())}
+
+
+# --- Transfers (组织关系转接) and mobile members --------------------------------------------------------------------
+#: Who reads a transfer between A and B: both branches' secretaries, the reviewer of P1 (above A) and admins.
+_READ_TRANSFER = {"secretary_a": 200, "secretary_b": 200, "reviewer": 200, "admin": 200}
+
+
+def _transfer(w, *, to_b: bool = True, outgoing: bool = False):
+    """A transfer waiting: from A to B (or B to A), or out of the portal from A; started through the service."""
+    from django.utils import timezone
+
+    from members.services.transfers import transfer_start
+    from tests.factories import MemberFactory
+
+    source = w.branch_a if to_b or outgoing else w.branch_b
+    member = MemberFactory(organisation=source)
+    target = None if outgoing else (w.branch_b if to_b else w.branch_a)
+    return transfer_start(
+        member=member,
+        to_organisation=target,
+        destination="中共某县委组织部" if outgoing else "",
+        reason="工作调动",
+        started_on=timezone.localdate(),
+        by=SYSTEM,
+    )
+
+
+def _start_data(w) -> dict:
+    from django.utils import timezone
+
+    return {
+        "to_organisation": w.branch_b.pk,
+        "reason": "工作调动",
+        "started_on": timezone.localdate().isoformat(),
+        "valid_days": "30",
+    }
+
+
+CASES.update(
+    {
+        "members:transfers": lambda w: [
+            Case({}, _READERS),
+            Case({}, _READERS, query="state=incoming&page=2"),
+            Case({}, _READERS, query="state=closed"),
+        ],
+        "members:transfer_detail": lambda w: [
+            Case({"pk": _transfer(w).pk}, _READ_TRANSFER),
+            Case({"pk": _transfer(w, outgoing=True).pk}, {"secretary_a": 200, "reviewer": 200, "admin": 200}),
+        ],
+        "members:transfer_start": lambda w: [
+            Case({"pk": w.member_a.pk}, _MANAGE_A),
+            Case({"pk": w.member_b.pk}, _MANAGE_B),
+            Case({"pk": w.member_a.pk}, {"secretary_a": 302, "admin": 302}, method="post", data=lambda: _start_data(w)),
+            # To one's own branch: the form comes back with the rule; nothing is saved.
+            Case(
+                {"pk": w.member_b.pk},
+                _MANAGE_B,
+                method="post",
+                data=lambda: {**_start_data(w), "to_organisation": w.branch_b.pk},
+            ),
+        ],
+        "members:transfer_accept": lambda w: [
+            Case({"pk": _transfer(w).pk}, {"secretary_b": 302, "admin": 302}, method="post"),
+            Case({"pk": _transfer(w, to_b=False).pk}, {"secretary_a": 302, "admin": 302}, method="post"),
+            Case({"pk": _transfer(w).pk}, {"secretary_b": 405, "admin": 405}),
+        ],
+        "members:transfer_return": lambda w: [
+            Case({"pk": _transfer(w).pk}, {"secretary_b": 200, "admin": 200}),
+            Case(
+                {"pk": _transfer(w).pk},
+                {"secretary_b": 302, "admin": 302},
+                method="post",
+                data={"return_reason": "接收单位有误"},
+            ),
+            Case({"pk": _transfer(w).pk}, {"secretary_b": 200, "admin": 200}, method="post", data={}),
+        ],
+        "members:transfer_cancel": lambda w: [
+            Case({"pk": _transfer(w).pk}, {"secretary_a": 302, "admin": 302}, method="post"),
+            Case({"pk": _transfer(w).pk}, {"secretary_a": 405, "admin": 405}),
+        ],
+        "members:transfer_left": lambda w: [
+            Case({"pk": _transfer(w, outgoing=True).pk}, {"secretary_a": 302, "admin": 302}, method="post"),
+            # Inside the portal the receiving branch accepts: the sender is told so, nothing changes.
+            Case({"pk": _transfer(w).pk}, {"secretary_a": 302, "admin": 302}, method="post"),
+        ],
+        "members:transfer_letter": lambda w: [
+            Case({"pk": _transfer(w, outgoing=True).pk}, {"secretary_a": 200, "admin": 200}, method="post"),
+            Case({"pk": _transfer(w, to_b=False).pk}, {"secretary_b": 200, "admin": 200}, method="post"),
+            Case({"pk": _transfer(w).pk}, {"secretary_a": 405, "admin": 405}),
+        ],
+        "members:mobile": lambda w: [Case({}, _READERS), Case({}, _READERS, query="page=3")],
+    }
+)

@@ -26,7 +26,7 @@ from branches.models import Organisation
 from evaluations.models import Appraisal, BranchScore, Scheme
 from meetings.models import Meeting
 from members.access import ANONYMOUS, SYSTEM, scope_for
-from members.models import Member, Post
+from members.models import Member, Post, Transfer
 from notifications.models import Notice, NoticeKind
 from tests.conftest import build_world
 from tests.factories import MemberFactory, UserFactory, appoint_reviewer, make_committee, make_meeting
@@ -131,12 +131,32 @@ def _objects(world) -> dict:
     score = BranchScore.objects.create(
         scheme=scheme, organisation=world.branch_a, total=80, band="好", computed_at=timezone.now()
     )
+    transfer_in = Transfer.objects.create(
+        member=world.member_a,
+        from_organisation=world.branch_a,
+        to_organisation=world.branch_b,
+        member_status="full",
+        reason="工作调动",
+        started_on=timezone.localdate(),
+    )
+    # Sent from B to A: A's managers decide it; B's send it.
+    transfer_to_a = Transfer.objects.create(
+        member=world.member_b,
+        from_organisation=world.branch_b,
+        to_organisation=world.branch_a,
+        member_status="full",
+        reason="工作调动",
+        started_on=timezone.localdate(),
+    )
+    transfers = Transfer.objects.select_related("from_organisation", "to_organisation")
     return {
         "task_a": task_a.__class__.objects.select_related("organisation").get(pk=task_a.pk),
         "task_root": task_root.__class__.objects.select_related("organisation").get(pk=task_root.pk),
         "assignment_a": Assignment.objects.select_related("task__organisation", "member__organisation").get(
             task=task_a, member=world.member_a
         ),
+        "transfer_from_a": transfers.get(pk=transfer_in.pk),
+        "transfer_to_a": transfers.get(pk=transfer_to_a.pk),
         "site": None,
         "appraisal_a": Appraisal.objects.select_related("organisation").get(pk=appraisal.pk),
         "scheme_p1": Scheme.objects.select_related("organisation").get(pk=scheme.pk),
@@ -416,6 +436,8 @@ def test_may_record_dues(scopes, objects, obj, role, expected):
     """Payments, declared bases and reductions are recorded by the managers of the member's branch and admins, not
     by the member themself or a reviewer."""
     assert ask(scopes, objects, role, "may_record_dues", obj) is expected
+
+
 # --- The development of members (发展党员) -------------------------------------------------------------------------
 
 
@@ -441,6 +463,62 @@ def test_may_read_path(scopes, objects, obj, role, expected):
 def test_may_record_step(scopes, objects, obj, role, expected):
     """A step of a person's path is recorded by their branch's managers and admins; a reviewer only reads it."""
     assert ask(scopes, objects, role, "may_record_step", obj) is expected
+
+
+# --- Transfers (组织关系转接) and mobile members ---------------------------------------------------------------------
+
+#: Who reads a transfer between A and B: whoever reads either branch (B's secretary, the readers above A or B).
+TRANSFER_READERS = A_READERS | {"secretary_out", "reviewer_out"}
+
+
+@general(READERS)
+def test_may_read_transfers(scopes, objects, obj, role, expected):
+    """The list of transfers is for those who read some part of the tree; a member sees none."""
+    assert ask(scopes, objects, role, "may_read_transfers", obj) is expected
+
+
+@general(MANAGERS)
+def test_may_start_transfers(scopes, objects, obj, role, expected):
+    """Transfers are started by those who manage a branch, and admins."""
+    assert ask(scopes, objects, role, "may_start_transfers", obj) is expected
+
+
+@table({"member_a": A_MANAGERS, "secretary_a_member": A_MANAGERS})
+def test_may_start_transfer(scopes, objects, obj, role, expected):
+    """A member's transfer is started by the managers of their branch, and admins (not by the member)."""
+    assert ask(scopes, objects, role, "may_start_transfer", obj) is expected
+
+
+@table({"transfer_from_a": TRANSFER_READERS, "transfer_to_a": TRANSFER_READERS})
+def test_may_read_transfer(scopes, objects, obj, role, expected):
+    """A transfer is read by whoever reads the sending or the receiving branch: both branches and the readers of
+    their nearest common superior (and of everything above either)."""
+    assert ask(scopes, objects, role, "may_read_transfer", obj) is expected
+
+
+@table({"transfer_from_a": TRANSFER_READERS, "transfer_to_a": TRANSFER_READERS})
+def test_transfers_readable_q(scopes, objects, obj, role, expected):
+    """The transfers a user reads, as a filter: the same rule as `may_read_transfer`."""
+    readable = Transfer.objects.filter(scopes[role].transfers_readable_q())
+    assert readable.filter(pk=objects[obj].pk).exists() is expected
+
+
+@table({"transfer_from_a": {"secretary_out"} | ALL_POWERFUL, "transfer_to_a": A_MANAGERS})
+def test_may_decide_transfer(scopes, objects, obj, role, expected):
+    """A transfer is accepted or returned by the managers of the receiving branch, and admins."""
+    assert ask(scopes, objects, role, "may_decide_transfer", obj) is expected
+
+
+@table({"transfer_from_a": A_MANAGERS, "transfer_to_a": {"secretary_out"} | ALL_POWERFUL})
+def test_may_handle_sent_transfer(scopes, objects, obj, role, expected):
+    """A transfer is withdrawn, given its 介绍信 and closed by the managers of the sending branch, and admins."""
+    assert ask(scopes, objects, role, "may_handle_sent_transfer", obj) is expected
+
+
+@general(READERS)
+def test_may_read_mobile_members(scopes, objects, obj, role, expected):
+    """The 流动党员 list is for those who read some part of the tree (each sees the members they read)."""
+    assert ask(scopes, objects, role, "may_read_mobile_members", obj) is expected
 
 
 # --- Notices and the site ------------------------------------------------------------------------------------------

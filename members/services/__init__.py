@@ -21,11 +21,11 @@ from branches.dates import date_range_problem, date_range_problems
 from branches.errors import DomainError, NotPermitted
 from branches.models import CommitteeTerm, Level, Organisation
 
-from . import crypto, photos, rules
-from .access import Scope
-from .models import CommitteePost, IdNumberAccess, Member, Post, Status
-from .photos import photo_clean  # noqa: F401 - the photo check other apps' uploads use (meetings' photos)
-from .spreadsheets import cell_write, row_append, workbook_bytes  # noqa: F401 - the text-only Excel writer of other apps' exports
+from .. import crypto, photos, rules
+from ..access import Scope
+from ..models import CommitteePost, IdNumberAccess, Member, Post, Status
+from ..photos import photo_clean  # noqa: F401 - the photo check other apps' uploads use (meetings' photos)
+from ..spreadsheets import cell_write, row_append, workbook_bytes  # noqa: F401 - the text-only Excel writer of other apps' exports
 
 #: `hook(member, before)` runs inside the transaction of every change to a member record: created, edited, moved,
 #: deleted, restored, given a photo (by these services or the admin). `before`: the ids of the branch and party group
@@ -53,6 +53,11 @@ EDITABLE_FIELDS = (
     "probation_starts_on",
     "probation_ends_on",
     "is_mobile",
+    "away_place",
+    "away_unit",
+    "away_party_org",
+    "away_contact",
+    "away_since",
 )
 
 
@@ -172,6 +177,9 @@ def member_check(
     if joined and confirmed and confirmed < joined and "confirmed_on" not in problems:
         problems["confirmed_on"] = _("转正日期不能早于入党日期。")
     problems.update(_probation_problems(data, problems, member=member, today=today))
+    stored_status = getattr(member, "status", None)
+    if data.get("status") == Status.TRANSFERRED_OUT and stored_status != Status.TRANSFERRED_OUT:
+        problems["status"] = _("“已转出”由组织关系转接登记，请在转接页面办理。")
     birth = data.get("birth_date")
     if birth and applied and "applied_on" not in problems and not rules.old_enough_to_apply(birth, applied):
         problems["applied_on"] = _("递交入党申请时应年满18周岁。")
