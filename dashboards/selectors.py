@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dues import selectors as dues_selectors
+from evaluations import selectors as evaluation_selectors
 from meetings import selectors as meeting_selectors
 from members.access import Scope
 from members.models import Member
@@ -40,6 +41,8 @@ class Obligations:
     next: NextThing | None = None
     #: This month's dues (dues.selectors.member_dues_status); None for someone who owes none.
     dues: object | None = None
+    #: The member's part in their branch's open appraisal (evaluations.selectors.member_appraisal).
+    appraisal: object | None = None
 
 
 def next_thing(tasks: list, meetings: list, notices: list, today: date, now: datetime) -> NextThing | None:
@@ -97,6 +100,7 @@ def obligations_for(scope: Scope, user, *, now: datetime | None = None) -> Oblig
         found.counts = study_selectors.my_counts(scope.member_id, today)
         found.meetings = list(meeting_selectors.meetings_upcoming_for(Member(pk=scope.member_id), now)[:SHOWN])
         found.dues = dues_selectors.member_dues_status(Member(pk=scope.member_id), today)
+        found.appraisal = evaluation_selectors.member_appraisal(scope)
     unread = notice_selectors.notices_for(user).filter(read_at__isnull=True)
     found.notices = list(unread[:SHOWN])
     found.unread = len(found.notices) if len(found.notices) < SHOWN else unread.count()

@@ -2,6 +2,7 @@
 and the arrears the alerts are written from."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -170,3 +171,15 @@ def arrears_to_alert(today: date) -> list[Arrears]:
                 since = rules.add_months(until, -min(line.arrears, rules.ARREARS_LOOKBACK_MONTHS + 1) + 1)
                 found.append(Arrears(line.member_id, line.name, line.organisation_id, line.arrears, line.level, since))
     return found
+
+
+def unit_month_totals(organisation_ids: Iterable[int], month: date, today: date) -> dict[int, tuple[int, int]]:
+    """(members owing dues, of them not fully paid) of each organisation for `month`, from the stored totals (computed
+    where missing): the branch assessment's dues indicator (`SYSTEM` reads; no page shows it unchecked)."""
+    ids = list(organisation_ids)
+    month = rules.month_of(month)
+    ledger.totals_ensure(ids, month, today)
+    rows = DuesMonthTotal.objects.filter(organisation_id__in=ids, month=month).values_list(
+        "organisation_id", "members", "unpaid_members"
+    )
+    return {organisation_id: (members, unpaid) for organisation_id, members, unpaid in rows}

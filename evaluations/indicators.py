@@ -1,9 +1,10 @@
 """Where computed indicators get their figures: a registry of indicator sources, kind → function(organisation ids,
 year) → {organisation id: `Figure`}.
 
-evaluations registers the sources it can compute from what this app and those below it hold (meeting compliance,
-attendance, days silent, members' appraisal results); apps with other data (study, dues, development) register
-theirs in their `AppConfig.ready()` with `register(kind, source)`. A kind without a source gives no figure: it
+evaluations registers the sources it can compute from what it and the apps below it hold: meeting compliance,
+attendance, days silent and members' appraisal results, and, from study, dues and development (which sit below
+evaluations), study completion, dues paid in full and development steps done on time. `register(kind, source)`
+replaces a source. A kind without a source gives no figure: it
 neither adds nor costs points (`rules.weighted_total`). No source counts uploaded documents, photos or logins.
 """
 
@@ -12,15 +13,19 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from branches.models import Organisation
+from development.models import Step as DevelopmentStep
+from dues import selectors as dues_selectors
 from meetings import rules as meeting_rules
 from meetings import selectors as meeting_selectors
 from meetings.models import MeetingStatus
+from study.models import Assignment, AssignmentState
 
 from . import rules
 from .models import AppraisalResult, Grade, IndicatorKind, Step
@@ -137,7 +142,67 @@ def _appraisal(organisation_ids: list[int], year: int) -> dict[int, Figure]:
     return out
 
 
+def _study(organisation_ids: list[int], year: int) -> dict[int, Figure]:
+    """学习任务完成情况: of the year's study tasks due by now, the share the branch's members completed."""
+    as_of = _as_of(year)
+    rows = (
+        Assignment.objects.filter(
+            member__organisation_id__in=organisation_ids, task__due_on__year=year, task__due_on__lte=as_of
+        )
+        .values("member__organisation_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(state=AssignmentState.DONE)))
+        .order_by()
+    )
+    out = {}
+    for row in rows:
+        detail = _("%(done)d/%(total)d 项学习任务按期完成") % {"done": row["done"], "total": row["total"]}
+        out[row["member__organisation_id"]] = Figure(
+            rules.share_score(row["done"], row["total"]), detail, reverse("study:list")
+        )
+    return out
+
+
+def _dues(organisation_ids: list[int], year: int) -> dict[int, Figure]:
+    """按时交纳党费情况: in the last month of the year that has ended (or this month, in December), the share of the
+    branch's members owing dues who paid them in full."""
+    as_of = _as_of(year)
+    month = date(year, 12, 1) if as_of.year == year and as_of.month == 12 else date(year, max(as_of.month - 1, 1), 1)
+    out = {}
+    for organisation_id, (members, unpaid) in dues_selectors.unit_month_totals(organisation_ids, month, as_of).items():
+        if not members:
+            continue
+        detail = _("%(month)s：%(paid)d/%(members)d 名党员已交足党费") % {
+            "month": f"{month:%Y-%m}",
+            "paid": members - unpaid,
+            "members": members,
+        }
+        link = f"{reverse('dues:ledger', args=[organisation_id])}?{urlencode({'month': f'{month:%Y-%m}'})}"
+        out[organisation_id] = Figure(rules.share_score(members - unpaid, members), detail, link)
+    return out
+
+
+def _development(organisation_ids: list[int], year: int) -> dict[int, Figure]:
+    """发展党员按期推进情况: of the development steps the branch recorded this year, the share done within their
+    deadlines (a late step is kept and counted here, never hidden)."""
+    rows = (
+        DevelopmentStep.objects.filter(member__organisation_id__in=organisation_ids, done_on__year=year)
+        .values("member__organisation_id")
+        .annotate(total=Count("pk"), late=Count("pk", filter=Q(is_late=True)))
+        .order_by()
+    )
+    out = {}
+    for row in rows:
+        on_time = row["total"] - row["late"]
+        detail = _("%(on_time)d/%(total)d 个发展步骤按期完成") % {"on_time": on_time, "total": row["total"]}
+        link = reverse("development:board", args=[row["member__organisation_id"]])
+        out[row["member__organisation_id"]] = Figure(rules.share_score(on_time, row["total"]), detail, link)
+    return out
+
+
 register(IndicatorKind.COMPLIANCE, _compliance)
 register(IndicatorKind.ATTENDANCE, _attendance)
 register(IndicatorKind.ACTIVITY, _activity)
 register(IndicatorKind.APPRAISAL, _appraisal)
+register(IndicatorKind.STUDY, _study)
+register(IndicatorKind.DUES, _dues)
+register(IndicatorKind.DEVELOPMENT, _development)

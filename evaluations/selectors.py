@@ -251,3 +251,36 @@ def branch_scores(scope: Scope, organisation: Organisation) -> QuerySet[BranchSc
         return rows
     readable = [s.pk for s in rows if scope.may_read_scheme(s.scheme) or s.scheme.is_published]
     return rows.filter(pk__in=readable)
+
+
+@dataclass(frozen=True)
+class MemberAppraisal:
+    """A member's part in their branch's open appraisal: the appraisal (None when none is open) and what they have
+    to do in it (self-assessment open / written, ballot open / voted)."""
+
+    current: Appraisal | None
+    todo: dict
+
+
+def member_appraisal(scope: Scope) -> MemberAppraisal:
+    """The open appraisal of the member's branch and their to-do in it (the 民主评议 page and the member's home)."""
+    if scope.member_branch_id is None or scope.member_id is None:
+        return MemberAppraisal(None, {})
+    current = (
+        appraisals_for(scope)
+        .filter(organisation_id=scope.member_branch_id)
+        .exclude(step=Step.FINISHED)
+        .order_by("-year")
+        .first()
+    )
+    if current is None:
+        return MemberAppraisal(None, {})
+    return MemberAppraisal(
+        current,
+        {
+            "self_open": current.step in (Step.SELF_ASSESSMENT, Step.MUTUAL_ASSESSMENT),
+            "self_written": self_assessment_of(current, scope.member_id) is not None,
+            "ballot_open": current.ballot_open,
+            "voted": has_voted(current, scope.member_id),
+        },
+    )

@@ -25,26 +25,10 @@ class MyAppraisalsView(ScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope = self.scope
-        current = None
-        if scope.member_branch_id is not None:
-            current = (
-                selectors.appraisals_for(scope)
-                .filter(organisation_id=scope.member_branch_id)
-                .exclude(step=Step.FINISHED)
-                .order_by("-year")
-                .first()
-            )
-        todo = {}
-        if current is not None:
-            todo = {
-                "self_open": current.step in (Step.SELF_ASSESSMENT, Step.MUTUAL_ASSESSMENT),
-                "self_written": selectors.self_assessment_of(current, scope.member_id) is not None,
-                "ballot_open": current.ballot_open,
-                "voted": selectors.has_voted(current, scope.member_id),
-            }
+        mine = selectors.member_appraisal(scope)
         return super().get_context_data(
-            current=current,
-            todo=todo,
+            current=mine.current,
+            todo=mine.todo,
             results=list(selectors.own_results(scope.member_id)) if scope.member_id else [],
             managed_branches=list(scope.organisations_managed().filter(level=Level.BRANCH)[:20]),
             committees=list(scope.organisations_readable().exclude(level__in=(Level.BRANCH, Level.PARTY_GROUP))[:20]),

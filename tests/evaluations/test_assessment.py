@@ -114,3 +114,36 @@ def test_distribution_queries_are_bounded(world, extra_branches, django_assert_n
 
 
 DISTRIBUTION_QUERIES = 7
+
+
+def test_study_dues_and_development_give_their_indicators(world):
+    """支部考核 computes from data the portal already holds (domain rules: "study completion, dues paid on time,
+    development work"): study tasks completed, dues paid in full last month, development steps done on time."""
+    from study.models import Assignment
+    from study.services import assignment_confirm
+    from tests.dues.helpers import declare, pay
+    from tests.study.helpers import assign
+
+    today = timezone.localdate()
+    year = today.year
+    task = assign(world.branch_a, starts_on=today - timedelta(days=20), due_on=today - timedelta(days=1))
+    rows = list(Assignment.objects.filter(task=task).select_related("member"))
+    assert rows
+    assignment_confirm(assignment=rows[0], by=scope_for(rows[0].member.user) if rows[0].member.user else SYSTEM)
+    study = indicators.figures(IndicatorKind.STUDY, [world.branch_a.pk], year)[world.branch_a.pk]
+    assert study.value == round(100 / len(rows), 1) and f"1/{len(rows)}" in study.detail
+
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1) if today.month > 1 else today.replace(day=1)
+    declare(world.member_a, on=last_month)
+    pay(world.member_a, last_month)
+    dues = indicators.figures(IndicatorKind.DUES, [world.branch_a.pk], year)
+    assert world.branch_a.pk in dues and dues[world.branch_a.pk].value is not None
+    assert reverse("dues:ledger", args=[world.branch_a.pk]) in dues[world.branch_a.pk].link
+
+    from development.models import Step as DevelopmentStep
+    from development.models import StepKind
+
+    DevelopmentStep.objects.create(member=world.member_a, kind=StepKind.TALK, done_on=today, is_late=False)
+    DevelopmentStep.objects.create(member=world.member_a, kind=StepKind.ACTIVIST, done_on=today, is_late=True)
+    development = indicators.figures(IndicatorKind.DEVELOPMENT, [world.branch_a.pk], year)[world.branch_a.pk]
+    assert development.value == 50.0 and "1/2" in development.detail
