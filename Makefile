@@ -4,9 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The suite runs on this many processes (pytest-xdist; each has its own test database): `make test PYTEST_WORKERS=0`
-# runs it in one.
-PYTEST_WORKERS ?= 2
 
 .PHONY: run test install install-dev lint messages bench clean audit
 
@@ -47,7 +44,7 @@ test: install-dev
 	  DJANGO_ALLOWED_HOSTS=portal.example DATABASE_URL=$${DATABASE_URL:-sqlite:///check.sqlite3} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	  ID_NUMBER_ENCRYPTION_KEY=tTPOf0y3K6wFzY1yDl6R2oHqs7e5cK7l2hSy5Yy9Gxk= ID_NUMBER_INDEX_KEY=check \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
