@@ -42,18 +42,22 @@ def targeted_members(
     return members.filter(status__in=list(statuses or MEMBER_STATUSES))
 
 
-def tasks_open_for(member: Member, today: date) -> QuerySet[StudyTask]:
-    """Open tasks (not yet past due) whose organisation target covers a member as they stand: a joiner's tasks."""
+def tasks_open_for(member: Member, today: date) -> list[StudyTask]:
+    """Open tasks (not yet past due) whose organisation target covers a member as they stand: a joiner's tasks.
+
+    The statuses a task targets are matched here, not in SQL (a JSON list: `contains` is not portable to SQLite);
+    the open tasks of one member's chain of organisations are few."""
     branch_path = member.organisation.path
     above = [branch_path[:end] for end in range(4, len(branch_path) + 1, 4)]
-    if member.status in MEMBER_STATUSES:
-        by_status = Q(target_statuses=[]) | Q(target_statuses__contains=[member.status])
-    else:
-        by_status = Q(target_statuses__contains=[member.status])
     where = Q(organisation__path__in=above) & ~Q(organisation__level=Level.PARTY_GROUP)
     if member.party_group_id:
         where |= Q(organisation_id=member.party_group_id)
-    return StudyTask.objects.filter(where, by_status, target_kind=TargetKind.ORGANISATION, due_on__gte=today)
+    tasks = StudyTask.objects.filter(where, target_kind=TargetKind.ORGANISATION, due_on__gte=today)
+    return [
+        task
+        for task in tasks.only("pk", "target_statuses")
+        if member.status in (task.target_statuses or MEMBER_STATUSES)
+    ]
 
 
 # --- Tasks a scope reads ---------------------------------------------------------------------------------------------

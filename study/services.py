@@ -281,5 +281,5 @@ def assignments_for_joiner(member: Member, before: set[int]) -> None:
     the open tasks of that group; a row once given is never given twice."""
     if member.is_deleted or member.organisation_id is None:
         return
-    tasks = selectors.tasks_open_for(member, timezone.localdate()).values_list("pk", flat=True)
-    Assignment.objects.bulk_create([Assignment(task_id=pk, member=member) for pk in tasks], ignore_conflicts=True)
+    tasks = selectors.tasks_open_for(member, timezone.localdate())
+    Assignment.objects.bulk_create([Assignment(task=task, member=member) for task in tasks], ignore_conflicts=True)
