@@ -130,7 +130,7 @@ def evaluations_build(spec: ScaleSpec) -> tuple[int, int]:
                 year=year,
                 name=_("党支部星级评定"),
                 bands=BANDS,
-                published_on=date(year + 1, 1, 15) if date(year + 1, 1, 15) <= spec.until else None,
+                published_on=date(year + 1, 1, 15) if year != years[-1] else None,
             )
             for year in years
         ]

@@ -16,7 +16,7 @@ from demo.scale_tree import ScaleSpec
 
 
 class Command(BaseCommand):
-    help = "Build a large generated data set (tree, members, committees, meetings, attendance, dues, study, evaluations) for benchmarks."
+    help = "Build a large generated data set (tree, people, meetings, dues, study, evaluations) for benchmarks."
 
     def add_arguments(self, parser):
         parser.add_argument("--branches", type=int, default=2000)
