@@ -2,7 +2,8 @@
 
 - prepares three logins (an admin, the secretary of one branch, a reviewer of the root organisation);
 - counts the queries of every list, detail and compliance page with the Django test client (figures 1 and 5);
-- times the compliance engine for the root organisation against hand-written SQL for the same counts (figure 6).
+- times the compliance engine for the root organisation against hand-written SQL for the same counts (figure 6);
+- times the scoring of the root's 支部考核 scheme against hand-written SQL for its inputs (figure 8, bench/scoring.py).
 
 Run with DJANGO_SETTINGS_MODULE=bench.settings and DATABASE_URL pointing at the benchmark database.
 """
@@ -31,6 +32,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import scoring  # noqa: E402
 from branches.models import Level, Organisation, ReviewerAppointment  # noqa: E402
 from meetings import rules, selectors  # noqa: E402
 from meetings.models import Meeting, MeetingStatus  # noqa: E402
@@ -78,7 +80,9 @@ def prepare() -> dict:
     # The completion page: the root's latest task (reaching every member) and the branch's own latest task.
     root_task = StudyTask.objects.filter(organisation=root).order_by("-due_on", "-pk").first()
     branch_task = StudyTask.objects.filter(organisation=branch).order_by("-due_on", "-pk").first()
+    scheme = scoring.root_scheme({"root": root.pk})
     return {
+        "scheme": scheme.pk if scheme else None,
         "root_task": root_task.pk if root_task else None,
         "branch_task": branch_task.pk if branch_task else None,
         "root": root.pk,
@@ -114,6 +118,15 @@ def pages(ctx: dict) -> dict[str, str]:
         "development:board (root)": reverse("development:board", args=[ctx["root"]]),
         "development:board (branch)": reverse("development:board", args=[ctx["branch"]]),
         "development:funnel (root)": reverse("development:funnel", args=[ctx["root"]]),
+        **(
+            {
+                "evaluations:scheme (root)": reverse("evaluations:scheme", args=[ctx["scheme"]]),
+                "evaluations:assessment (branch)": reverse("evaluations:assessment", args=[ctx["branch"]]),
+                "evaluations:distribution (root)": reverse("evaluations:distribution", args=[ctx["root"]]),
+            }
+            if ctx.get("scheme")
+            else {}
+        ),
     }
 
 
@@ -283,6 +296,7 @@ def main() -> None:
         "queries": query_counts(ctx),
         "compliance": compliance_vs_sql(ctx, repeat),
         "compliance_page": compliance_page_cold(ctx, repeat),
+        "scoring": scoring.scoring_vs_sql(ctx, repeat),
         "pages": pages(ctx),
     }
     json.dump(out, sys.stdout, ensure_ascii=False)

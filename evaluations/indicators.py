@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -65,11 +65,25 @@ def _as_of(year: int) -> date:
     return min(today, date(year, 12, 31))
 
 
+_PK = 987654321
+
+
+@lru_cache(maxsize=32)
+def _url_pattern(name: str, prefix: str, with_pk: bool = True) -> str:
+    """`name` reversed (with a placeholder key) under the script prefix `prefix`, once per process."""
+    return reverse(name, args=[_PK] if with_pk else None)
+
+
+def _url(name: str, pk: int) -> str:
+    """`reverse(name, args=[pk])`, reversed once per name (a scoring run links thousands of branches' records)."""
+    return _url_pattern(name, get_script_prefix()).replace(str(_PK), str(pk))
+
+
 def _meeting_list(organisation_id: int, year: int) -> str:
     query = urlencode(
         {"organisation": organisation_id, "status": MeetingStatus.FINALISED, "period": str(year), "unit_only": "true"}
     )
-    return f"{reverse('meetings:list')}?{query}"
+    return f"{_url_pattern('meetings:list', get_script_prefix(), with_pk=False)}?{query}"
 
 
 @lru_cache(maxsize=2)
@@ -90,7 +104,7 @@ def _compliance(organisation_ids: list[int], year: int) -> dict[int, Figure]:
     for result in results:
         decided = [t for t in result.required_types if t.status != meeting_rules.NEUTRAL]
         green = sum(1 for t in decided if t.status == meeting_rules.GREEN)
-        link = f"{reverse('meetings:compliance', args=[result.organisation.pk])}?period={year}"
+        link = f"{_url('meetings:compliance', result.organisation.pk)}?period={year}"
         detail = _("%(green)d/%(total)d 项会议要求已落实") % {"green": green, "total": len(decided)}
         out[result.organisation.pk] = Figure(rules.share_score(green, len(decided)), detail, link)
     return out
@@ -137,7 +151,7 @@ def _appraisal(organisation_ids: list[int], year: int) -> dict[int, Figure]:
     out = {}
     for organisation_id, (good, total) in counts.items():
         detail = _("%(good)d/%(total)d 名党员评为合格及以上") % {"good": good, "total": total}
-        link = reverse("evaluations:detail", args=[appraisal_of[organisation_id]])
+        link = _url("evaluations:detail", appraisal_of[organisation_id])
         out[organisation_id] = Figure(rules.share_score(good, total), detail, link)
     return out
 
@@ -157,7 +171,9 @@ def _study(organisation_ids: list[int], year: int) -> dict[int, Figure]:
     for row in rows:
         detail = _("%(done)d/%(total)d 项学习任务按期完成") % {"done": row["done"], "total": row["total"]}
         out[row["member__organisation_id"]] = Figure(
-            rules.share_score(row["done"], row["total"]), detail, reverse("study:list")
+            rules.share_score(row["done"], row["total"]),
+            detail,
+            _url_pattern("study:list", get_script_prefix(), with_pk=False),
         )
     return out
 
@@ -176,7 +192,7 @@ def _dues(organisation_ids: list[int], year: int) -> dict[int, Figure]:
             "paid": members - unpaid,
             "members": members,
         }
-        link = f"{reverse('dues:ledger', args=[organisation_id])}?{urlencode({'month': f'{month:%Y-%m}'})}"
+        link = f"{_url('dues:ledger', organisation_id)}?{urlencode({'month': f'{month:%Y-%m}'})}"
         out[organisation_id] = Figure(rules.share_score(members - unpaid, members), detail, link)
     return out
 
@@ -194,7 +210,7 @@ def _development(organisation_ids: list[int], year: int) -> dict[int, Figure]:
     for row in rows:
         on_time = row["total"] - row["late"]
         detail = _("%(on_time)d/%(total)d 个发展步骤按期完成") % {"on_time": on_time, "total": row["total"]}
-        link = reverse("development:board", args=[row["member__organisation_id"]])
+        link = _url("development:board", row["member__organisation_id"])
         out[row["member__organisation_id"]] = Figure(rules.share_score(on_time, row["total"]), detail, link)
     return out
 

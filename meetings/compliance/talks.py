@@ -8,6 +8,7 @@ subqueries of one unit's read (`unit_year`), so both read the same figures.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -135,15 +136,32 @@ class TalkFigures:
 
 
 def talk_figures(branch_ids: list[int], year: PeriodRange) -> dict[int, TalkFigures]:
-    """Each branch's `TalkFigures` in one grouped query."""
+    """Each branch's `TalkFigures` in one grouped query (set-based on PostgreSQL, `_TALK_FIGURES_SQL`: the
+    correlated subqueries of `talk_members` cost a fraction of a millisecond per member, seconds at a province)."""
     if not branch_ids:
         return {}
-    rows = (
-        talk_members(year, Q(organisation_id__in=branch_ids))
-        .values_list("organisation_id", "talks", "on_committee", "committee_talked")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    if connection.vendor == "postgresql":
+        start, end = rules.period_datetimes(year, timezone.get_default_timezone())
+        params = {
+            "ids": list(branch_ids),
+            "statuses": list(MEMBER_STATUSES),
+            "last_day": year.end,
+            "start": start,
+            "end": end,
+            "present": AttendanceState.PRESENT,
+            "finalised": MeetingStatus.FINALISED,
+            "talk": MeetingType.HEART_TO_HEART_TALK,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_TALK_FIGURES_SQL, params)
+            rows = cursor.fetchall()
+    else:
+        rows = (
+            talk_members(year, Q(organisation_id__in=branch_ids))
+            .values_list("organisation_id", "talks", "on_committee", "committee_talked")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     result: dict[int, TalkFigures] = {}
     for organisation_id, talks, on_committee, committee_talked, n in rows:
         figures = result.setdefault(organisation_id, TalkFigures())
@@ -152,3 +170,43 @@ def talk_figures(branch_ids: list[int], year: PeriodRange) -> dict[int, TalkFigu
             figures.committee += n
             figures.committee_talked += n if committee_talked else 0
     return result
+
+
+#: `talk_members` grouped, for many branches at once: the same members, talks, committee posts and talks with
+#: another committee member, joined as sets (each read once) instead of per member.
+_TALK_FIGURES_SQL = """
+WITH eligible AS MATERIALIZED (
+    SELECT id, organisation_id FROM members_member
+     WHERE organisation_id = ANY(%(ids)s) AND NOT is_deleted AND status = ANY(%(statuses)s)
+       AND (joined_on IS NULL OR joined_on <= %(last_day)s)
+), holders AS MATERIALIZED (
+    SELECT DISTINCT t.organisation_id, p.member_id
+      FROM branches_committeepost p
+      JOIN branches_committeeterm t ON t.id = p.term_id
+      JOIN members_member m ON m.id = p.member_id
+     WHERE t.is_current AND NOT m.is_deleted AND t.organisation_id = ANY(%(ids)s)
+), talks AS MATERIALIZED (
+    SELECT a.member_id, a.meeting_id
+      FROM meetings_attendance a
+      JOIN meetings_meeting mt ON mt.id = a.meeting_id
+      JOIN meetings_meetingtypelink l ON l.meeting_id = mt.id
+     WHERE a.state = %(present)s AND mt.status = %(finalised)s AND NOT mt.is_deleted
+       AND mt.starts_at >= %(start)s AND mt.starts_at < %(end)s AND l.type = %(talk)s
+       AND (a.member_id IN (SELECT id FROM eligible) OR a.member_id IN (SELECT member_id FROM holders))
+), counted AS (
+    SELECT member_id, count(*) AS n FROM talks GROUP BY member_id
+), with_colleague AS (
+    SELECT DISTINCT t.member_id
+      FROM talks t
+      JOIN eligible e ON e.id = t.member_id
+      JOIN talks c ON c.meeting_id = t.meeting_id AND c.member_id <> t.member_id
+      JOIN holders h ON h.member_id = c.member_id AND h.organisation_id = e.organisation_id
+)
+SELECT e.organisation_id, coalesce(c.n, 0),
+       EXISTS (SELECT 1 FROM holders h WHERE h.member_id = e.id AND h.organisation_id = e.organisation_id),
+       w.member_id IS NOT NULL, count(*)
+  FROM eligible e
+  LEFT JOIN counted c ON c.member_id = e.id
+  LEFT JOIN with_colleague w ON w.member_id = e.id
+ GROUP BY 1, 2, 3, 4
+"""

@@ -179,6 +179,8 @@ def test_dues_are_declared_and_paid_with_some_arrears(tiny):
     assert sum(b.paid for b in branches) == whole.paid
     assert sum(b.expected for b in branches) == whole.expected
     assert dues_rules.month_of(UNTIL) == month
+
+
 def test_transfers_go_between_branches_and_the_accepted_ones_moved(tiny):
     """About one member in a hundred has a transfer: waiting, accepted (the member is in the receiving branch) or
     returned; never to the member's own branch, decided on or after the start."""
@@ -191,3 +193,42 @@ def test_transfers_go_between_branches_and_the_accepted_ones_moved(tiny):
     for t in transfers:
         expected = t.to_organisation_id if t.status == TransferStatus.ACCEPTED else t.from_organisation_id
         assert t.member.organisation_id == expected
+
+
+def test_appraisals_and_the_root_scheme_are_scored(tiny):
+    """Two years of finished 民主评议党员 in every branch: a result for each 正式党员 and 预备党员 who had joined by
+    the opening, 优秀 within the cap of one third (evaluations.rules.excellent_cap), a reason and a follow-up for each
+    不合格; the root's scheme of each year scores every branch, the earlier one published."""
+    from demo.scale_evaluations import appraisal_years
+    from evaluations import rules as evaluation_rules
+    from evaluations.models import Appraisal, AppraisalResult, BranchScore, Grade, ManualScore, Scheme, Step
+
+    years = appraisal_years(UNTIL)
+    assert years == [2024, 2025]
+    branches = Organisation.objects.filter(level=Level.BRANCH)
+    assert Appraisal.objects.filter(step=Step.FINISHED).count() == Appraisal.objects.count() == 2 * BRANCHES
+    assert f"{AppraisalResult.objects.count()} appraisal results" in tiny
+    for appraisal in Appraisal.objects.filter(year=years[-1]):
+        rated = Member.objects.filter(organisation=appraisal.organisation, status__in=MEMBER_STATUSES).filter(
+            Q(joined_on__isnull=True) | Q(joined_on__lte=appraisal.opened_on)
+        )
+        results = AppraisalResult.objects.filter(appraisal=appraisal)
+        assert set(results.values_list("member_id", flat=True)) == set(rated.values_list("pk", flat=True))
+        excellent = results.filter(grade=Grade.EXCELLENT).count()
+        assert excellent <= evaluation_rules.excellent_cap(results.count())
+    unqualified = AppraisalResult.objects.filter(grade=Grade.UNQUALIFIED)
+    assert unqualified.exists() and not unqualified.filter(reason="").exists()
+    assert not unqualified.filter(follow_up__isnull=True).exists()
+    assert not AppraisalResult.objects.filter(feedback="").exists()
+    root = Organisation.objects.get(depth=1)
+    schemes = list(Scheme.objects.filter(organisation=root).order_by("year"))
+    assert [s.year for s in schemes] == years
+    assert [s.is_published for s in schemes] == [True, False]
+    for scheme in schemes:
+        assert ManualScore.objects.filter(indicator__scheme=scheme).count() == 2 * BRANCHES
+        scores = BranchScore.objects.filter(scheme=scheme)
+        assert scores.count() == BRANCHES == branches.count()
+        latest = scores.first()
+        assert set(latest.inputs) == set(scheme.indicators.values_list("kind", flat=True))
+        assert latest.inputs["appraisal"]["value"] is not None
+    assert f"{2 * BRANCHES} branch scores" in tiny

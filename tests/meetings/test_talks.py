@@ -161,3 +161,42 @@ def test_the_services_keep_a_talk_to_two_people(world):
     )
     with pytest.raises(DomainError):
         services.attendees_set(meeting=meeting, members=[world.member_a], by=SYSTEM)
+
+
+def test_the_grouped_talk_figures_equal_the_per_member_read(world):
+    """`talk_figures` (set-based on PostgreSQL) counts what `talk_members` counts member by member: talks per
+    member, committee members, and those who talked with another committee member."""
+    from django.db.models import Count, Q
+
+    from meetings import rules
+    from meetings.compliance import talks
+
+    branch = make_org(world.p1, code="TALKSET")
+    people = [MemberFactory(organisation=branch) for _ in range(8)]
+    make_committee(
+        branch,
+        [(people[0], Post.SECRETARY), (people[1], Post.ORGANISATION_OFFICER), (people[2], Post.PUBLICITY_OFFICER)],
+    )
+    for a, b in [(people[0], people[1]), (people[2], people[5]), (people[6], people[3]), (people[6], people[4])]:
+        make_meeting(branch, [T.HEART_TO_HEART_TALK], starts_at=at(2025, 5, 1), attendees=[a, b], present=[a, b])
+    hold_talks(world.branch_a, at(2025, 3, 1))
+    MemberFactory(organisation=world.branch_a)
+    ids = [world.branch_a.pk, world.branch_b.pk, branch.pk]
+    year = rules.period_range("year", 2025)
+    expected: dict[int, talks.TalkFigures] = {}
+    rows = (
+        talks.talk_members(year, Q(organisation_id__in=ids))
+        .values_list("organisation_id", "talks", "on_committee", "committee_talked")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for organisation_id, n_talks, on_committee, committee_talked, n in rows:
+        figures = expected.setdefault(organisation_id, talks.TalkFigures())
+        figures.members_by_talks[n_talks] = figures.members_by_talks.get(n_talks, 0) + n
+        if on_committee:
+            figures.committee += n
+            figures.committee_talked += n if committee_talked else 0
+    found = talks.talk_figures(ids, year)
+    assert found == expected
+    assert (found[branch.pk].committee, found[branch.pk].committee_talked) == (3, 2)
+    assert found[branch.pk].members_by_talks == {0: 1, 1: 6, 2: 1}

@@ -11,12 +11,12 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo import scale, scale_study
+from demo import scale, scale_evaluations, scale_study
 from demo.scale_tree import ScaleSpec
 
 
 class Command(BaseCommand):
-    help = "Build a large generated data set (tree, members, committees, meetings, attendance, dues) for benchmarks."
+    help = "Build a large generated data set (tree, people, meetings, dues, study, evaluations) for benchmarks."
 
     def add_arguments(self, parser):
         parser.add_argument("--branches", type=int, default=2000)
@@ -64,9 +64,11 @@ class Command(BaseCommand):
         if show:
             sys.stderr.write("\n")
         study_rows = scale_study.study_build(spec)
+        appraisal_results, branch_scores = scale_evaluations.evaluations_build(spec)
         self.stdout.write(
             f"seed_scale: {progress.branches} branches, {progress.members} members, {progress.meetings} meetings, "
             f"{progress.attendances} attendance rows, {study_rows} study-task rows, "
-            f"{progress.dues_payments} dues payments "
+            f"{progress.dues_payments} dues payments, {appraisal_results} appraisal results, "
+            f"{branch_scores} branch scores "
             f"in {time.monotonic() - started:.0f}s."
         )
