@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, Subquery
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -211,8 +211,15 @@ def notices_sweep(*, by: Scope, now: datetime | None = None, chunk_size: int | N
             batch = Notice.objects.filter(due).order_by("due_at", "pk")
             if connection.features.has_select_for_update_skip_locked:
                 batch = batch.select_for_update(skip_locked=True)
-            claimed = Notice.objects.filter(pk__in=Subquery(batch.values("pk")[:chunk_size])).update(
-                status=NoticeStatus.QUEUED, lease_until=now + _queue_lease(), claim=tag
+            # The ids first, then the update: as a subquery, PostgreSQL may run the LIMIT … SKIP LOCKED select more
+            # than once under some plans and claim more than a chunk.
+            ids = list(batch.values_list("pk", flat=True)[:chunk_size])
+            claimed = (
+                Notice.objects.filter(pk__in=ids).update(
+                    status=NoticeStatus.QUEUED, lease_until=now + _queue_lease(), claim=tag
+                )
+                if ids
+                else 0
             )
         if not claimed:
             break
