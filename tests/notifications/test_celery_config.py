@@ -34,3 +34,18 @@ def test_beat_schedules_are_database_rows():
     assert sweep.enabled and (sweep.interval.every, sweep.interval.period) == (1, "minutes")
     assert alerts.enabled and (alerts.crontab.hour, alerts.crontab.minute) == ("7", "30")
     assert str(alerts.crontab.timezone) == "Asia/Shanghai"
+
+
+@pytest.mark.django_db
+def test_every_scheduled_job_names_a_registered_task_with_limits():
+    """Each beat row (migrations write them) names a task the worker knows, with time limits and late
+    acknowledgement: a row naming a plain function would fail every morning without a word."""
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    names = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert names
+    for name in names:
+        assert name in app.tasks, f"{name} is scheduled but is not a Celery task"
+        task = app.tasks[name]
+        assert task.time_limit and task.soft_time_limit and task.acks_late and task.reject_on_worker_lost, name
