@@ -65,6 +65,10 @@ class MeetingListView(ScopedViewMixin, TemplateView):
         query.pop("page", None)
         query["ordering"] = "-starts_at" if current == "starts_at" else "starts_at"
         return super().get_context_data(
+            # The rendered filter form and rows are kept under the same key by the template (`{% cache %}`): a
+            # change in the reader's part of the tree renews both.
+            page_key=key,
+            cache_seconds=settings.MEETING_LIST_CACHE_SECONDS,
             filter=filterset,
             meetings=page["meetings"],
             page_obj=page["page"],
